@@ -1,0 +1,1 @@
+/* actions.c -- placeholder, being written */

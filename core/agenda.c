@@ -1,0 +1,1 @@
+/* agenda.c -- placeholder, being written */

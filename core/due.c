@@ -1,0 +1,1 @@
+/* due.c -- placeholder, being written */

@@ -1,0 +1,1 @@
+/* meeting.c -- placeholder, being written */

@@ -1,0 +1,1 @@
+/* messages.c -- placeholder, being written */

@@ -1,0 +1,1 @@
+/* occur.c -- placeholder, being written */

@@ -1,0 +1,87 @@
+/*
+ * policy.h -- the rules, their severities and the policy file (spec
+ * sections 3 and 6).
+ */
+#ifndef CST_POLICY_H
+#define CST_POLICY_H
+
+#include "cst.h"
+
+typedef enum cst_rule {
+    CST_RULE_AGENDA_MISSING = 0,
+    CST_RULE_AGENDA_LEAD_TIME,
+    CST_RULE_MATERIALS_MISSING,
+    CST_RULE_MATERIALS_LEAD_TIME,
+    CST_RULE_PARTICIPANT_LIMIT,
+    CST_RULE_GOAL_MISSING,
+    CST_RULE_GOAL_VAGUE,
+    CST_RULE_AGENDA_ITEM_INCOMPLETE,
+    CST_RULE_AGENDA_OWNER_UNKNOWN,
+    CST_RULE_AGENDA_OVERRUN,
+    CST_RULE_MINUTES_OVERDUE,
+    CST_RULE_MINUTES_LATE,
+    CST_RULE_ACTION_ITEM_INCOMPLETE,
+    CST_RULE_ACTION_OWNER_UNKNOWN,
+    CST_RULE_NEXT_MEETING_MISSING,
+    CST_RULE_ACTION_ITEM_OVERDUE,
+    CST_RULE__COUNT
+} cst_rule;
+
+/* How a rule is applied.  The order is that of rising severity. */
+typedef enum cst_mode {
+    CST_MODE_OFF = 0,
+    CST_MODE_INFO,
+    CST_MODE_WARNING,
+    CST_MODE_ENFORCE   /* reported as severity "error" */
+} cst_mode;
+
+typedef enum cst_lang {
+    CST_LANG_EN = 0,
+    CST_LANG_ZH_CN
+} cst_lang;
+
+typedef struct cst_policy {
+    int agenda_min_days;     /* 3 */
+    int agenda_max_days;     /* 5 */
+    int materials_min_days;  /* 2 */
+    int minutes_max_hours;   /* 24 */
+    int default_due_days;    /* 7 */
+    int max_participants;    /* 8 */
+    int buffer_minutes;      /* 10 */
+    char urgent[CST_MAX_CATEGORIES][64]; /* "urgent", "紧急" */
+    size_t n_urgent;
+    cst_mode mode[CST_RULE__COUNT];
+    cst_lang language;       /* en */
+    int timetable;           /* yes */
+    int prep_tasks;          /* yes */
+} cst_policy;
+
+/* Returns the rule's id as in the spec ("agenda-lead-time"). */
+const char *cst_rule_name(cst_rule r);
+/* Returns the rule with that id, or CST_RULE__COUNT when none. */
+cst_rule cst_rule_from_name(const char *name, size_t len);
+/* Returns "off", "info", "warning" or "error" for the mode of a finding. */
+const char *cst_mode_severity(cst_mode m);
+/* Returns "en" or "zh_CN". */
+const char *cst_lang_name(cst_lang l);
+
+/* Sets every value to its built-in default. */
+void cst_policy_init(cst_policy *p);
+
+/*
+ * Reads a policy file's text over the defaults already in p (call
+ * cst_policy_init() first).  Sections and keys as in spec section 6;
+ * [rules] takes every rule id with off | info | warning | enforce.
+ * Comments start with ';' or '#'.
+ *
+ * Returns CST_OK; CST_ERR_INVALID for an unknown section or key, a bad
+ * value or a number out of range, CST_ERR_PARSE for a line that is no
+ * INI, CST_ERR_TOO_LARGE past CST_MAX_POLICY_BYTES.  On error err->line
+ * is the 1-based line and err->msg names the key and the reason, e.g.
+ * "[meeting] max-participants: 0 is out of range 1..1000".  p may be
+ * partly changed on error.
+ */
+cst_status cst_policy_parse(cst_policy *p, const char *text, size_t len,
+                            cst_error *err);
+
+#endif /* CST_POLICY_H */

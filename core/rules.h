@@ -1,0 +1,48 @@
+/*
+ * rules.h -- the checks of spec section 3 over a parsed object.
+ */
+#ifndef CST_RULES_H
+#define CST_RULES_H
+
+#include <time.h>
+
+#include "cst.h"
+#include "policy.h"
+#include "meeting.h"
+
+typedef struct cst_finding {
+    cst_rule rule;
+    cst_mode mode;          /* severity: cst_mode_severity(mode) */
+    const cst_event *event; /* the VEVENT it is about (owned by the object) */
+    time_t occ_start;       /* start of the occurrence checked (UTC) */
+    char recurrence_id[32]; /* "" for a single event, else the
+                               occurrence's RECURRENCE-ID (UTC, ical form) */
+    time_t due;             /* 0 when the rule has no due moment */
+    int item;               /* 1-based item number, 0 when none */
+    long n1, n2;            /* rule-specific numbers (see messages.c) */
+    char text[160];         /* rule-specific text (owner, topic), or "" */
+} cst_finding;
+
+typedef struct cst_findings {
+    cst_finding *v;
+    size_t n, cap;
+} cst_findings;
+
+/*
+ * Runs every rule that is not off in policy over every meeting of the
+ * object at instant now, appending findings to out (which may already
+ * hold some).  Findings come per event in the object's order, then per
+ * rule in the order of cst_rule.
+ *
+ * Returns CST_OK or CST_ERR_NOMEM.
+ * @par Ownership: out owns its array (cst_findings_fini()); findings
+ * point into o, which must outlive them.
+ */
+cst_status cst_check(const cst_object *o, const cst_policy *policy,
+                     time_t now, cst_findings *out);
+void cst_findings_fini(cst_findings *f);
+
+/* Returns the worst mode among the findings (CST_MODE_OFF when none). */
+cst_mode cst_findings_worst(const cst_findings *f);
+
+#endif /* CST_RULES_H */

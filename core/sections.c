@@ -1,0 +1,1 @@
+/* sections.c -- placeholder, being written */

@@ -1,0 +1,1 @@
+/* tz.c -- placeholder, being written */

@@ -1,0 +1,51 @@
+/*
+ * tz.h -- time zones of an iCalendar object: its own VTIMEZONEs, Olson
+ * names, Windows names as Outlook writes them, and prefixed names.
+ */
+#ifndef CST_TZ_H
+#define CST_TZ_H
+
+#include <time.h>
+#include <libical/ical.h>
+
+#include "cst.h"
+
+/*
+ * Resolves tzid for an object: a VTIMEZONE of that TZID in vcal first,
+ * then libical's built-in (system) zone of that name, then a Windows zone
+ * name ("W. Europe Standard Time", "China Standard Time", also with
+ * Outlook's quoting or "(UTC+08:00) Beijing, ..." display names), then
+ * a known prefix stripped ("/mozilla.org/20050126_1/Europe/Berlin",
+ * "/citadel.org/.../Europe/Berlin").  Returns NULL when none fits.
+ * @par Ownership: the zone belongs to vcal or to libical; never free it.
+ */
+icaltimezone *cst_tz_resolve(icalcomponent *vcal, const char *tzid);
+
+/* Returns the Olson name for a Windows time zone name, or NULL. */
+const char *cst_tz_windows_to_olson(const char *name);
+
+/*
+ * Reads a DATE-TIME property (DTSTART, DTEND, RECURRENCE-ID, ...) of a
+ * component inside vcal as a UTC instant.  A TZID is resolved with
+ * cst_tz_resolve(); an unknown TZID and a floating time count as UTC.
+ * Sets *zone (may be NULL) to the property's zone, NULL for UTC/floating.
+ * Returns CST_OK, or CST_ERR_PARSE when the value is no DATE-TIME
+ * (a DATE, a null or an invalid time).
+ */
+cst_status cst_tz_prop_time(icalcomponent *vcal, icalproperty *prop,
+                            time_t *out, icaltimezone **zone);
+
+/* Converts an icaltimetype (with its zone, or `zone` when it is floating
+ * and zone is not NULL, else UTC) to a UTC instant. */
+time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone);
+
+/*
+ * Formats a UTC instant as ISO 8601 in zone (UTC when NULL):
+ * "2023-06-23T10:00:00+08:00" (or "...Z" for UTC).  buf needs 32 bytes.
+ */
+void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n);
+
+/* Returns the offset of zone from UTC at instant t, in seconds. */
+int cst_tz_offset_at(icaltimezone *zone, time_t t);
+
+#endif /* CST_TZ_H */

@@ -1,0 +1,1 @@
+/* tz_windows.c -- placeholder, being written */
