@@ -1,1 +1,452 @@
-int main(void) { return 0; }
+/*
+ * calsteward.c -- the calsteward command: check meeting invites against
+ * the policy (spec section 5).
+ *
+ * Exit status of `check`: 0 when no finding is a warning or an error,
+ * 1 when one is, 2 for bad usage or input that is not iCalendar.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/i18n.h"
+#include "cli/output.h"
+#include "core/meeting.h"
+#include "core/policy.h"
+#include "core/rules.h"
+
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+
+#define DEFAULT_POLICY SYSCONFDIR "/calsteward/policy.conf"
+
+static const char *progname = "calsteward";
+
+static void usage(FILE *out)
+{
+    fprintf(out, _("Usage: %s COMMAND [OPTION]... FILE...\n"), progname);
+    fputs(_("Check meeting invites against the meeting policy.\n"
+            "\n"
+            "Commands:\n"
+            "  check      report what the policy says about each invite\n"
+            "\n"
+            "Options of check:\n"
+            "  --now TIME         check as of TIME (ISO 8601 with a zone,\n"
+            "                     e.g. 2023-06-20T02:00:00Z); default: now\n"
+            "  --policy FILE      policy file (default: see below)\n"
+            "  --format FORMAT    text (default) or json\n"
+            "  --lang LANG        en or zh_CN (default: the policy's, else\n"
+            "                     the environment's language)\n"
+            "  -h, --help         show this help and exit\n"
+            "  -V, --version      show the version and exit\n"
+            "\n"
+            "FILE is an iCalendar file, or - for standard input.\n"
+            "\n"
+            "Exit status: 0 no warning, 1 a warning or error was found,\n"
+            "2 bad usage or input that is not iCalendar.\n"),
+          out);
+    fprintf(out, "\n");
+    fprintf(out, _("Default policy file: %s\n"), DEFAULT_POLICY);
+}
+
+static void try_help(void)
+{
+    fprintf(stderr, _("Try '%s --help' for more information.\n"), progname);
+}
+
+/* ---- time ------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long days_from_civil(long y, long m, long d)
+{
+    long era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Reads n digits at *p into *v. */
+static int digits(const char **p, int n, long *v)
+{
+    long x = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9')
+            return 0;
+        x = x * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *v = x;
+    return 1;
+}
+
+/*
+ * Parses an ISO 8601 instant with a zone: 2023-06-20T02:00:00Z,
+ * 2023-06-20T10:00+08:00, 20230620T020000Z.  Returns 1 on success.
+ */
+static int parse_instant(const char *s, time_t *out)
+{
+    long y, mo, d, h, mi, sec = 0, oh = 0, om = 0;
+    int basic, sign = 0;
+    const char *p = s;
+
+    if (!digits(&p, 4, &y))
+        return 0;
+    basic = (*p != '-');
+    if (!basic)
+        p++;
+    if (!digits(&p, 2, &mo))
+        return 0;
+    if (!basic && *p++ != '-')
+        return 0;
+    if (!digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+        return 0;
+    p++;
+    if (!digits(&p, 2, &h))
+        return 0;
+    if (!basic && *p++ != ':')
+        return 0;
+    if (!digits(&p, 2, &mi))
+        return 0;
+    if ((basic && *p >= '0' && *p <= '9') || (!basic && *p == ':')) {
+        if (!basic)
+            p++;
+        if (!digits(&p, 2, &sec))
+            return 0;
+    }
+    if (*p == '.' || *p == ',') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = (*p == '-') ? -1 : 1;
+        p++;
+        if (!digits(&p, 2, &oh))
+            return 0;
+        if (*p == ':')
+            p++;
+        if (*p != '\0' && !digits(&p, 2, &om))
+            return 0;
+    } else {
+        return 0; /* a zone is required */
+    }
+    if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23
+        || mi > 59 || sec > 60 || oh > 14 || om > 59)
+        return 0;
+    *out = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60
+                    + sec - sign * (oh * 3600 + om * 60));
+    return 1;
+}
+
+/* ---- input ------------------------------------------------------------ */
+
+/* Reads a whole file (or stdin for "-") up to max bytes.  Returns 0 and
+ * sets *buf / *len, or an errno value (EFBIG when it is larger). */
+static int read_all(const char *path, size_t max, char **buf, size_t *len)
+{
+    FILE *f;
+    char *b = NULL, *nb;
+    size_t cap = 0, n = 0, got;
+    int err = 0;
+
+    f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return errno;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            if (cap > max + 1)
+                cap = max + 1;
+            nb = realloc(b, cap + 1);
+            if (nb == NULL) {
+                err = ENOMEM;
+                goto done;
+            }
+            b = nb;
+        }
+        got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n > max) {
+            err = EFBIG;
+            goto done;
+        }
+        if (got == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+done:
+    if (f != stdin)
+        fclose(f);
+    if (err != 0) {
+        free(b);
+        return err;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* ---- language --------------------------------------------------------- */
+
+static int env_is_chinese(void)
+{
+    static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES",
+                                       "LANG", NULL};
+    size_t i;
+
+    for (i = 0; vars[i] != NULL; i++) {
+        const char *v = getenv(vars[i]);
+
+        if (v != NULL && *v != '\0')
+            return strncmp(v, "zh", 2) == 0;
+    }
+    return 0;
+}
+
+/* Makes gettext speak lang, whatever locales the system has installed:
+ * glibc honours LANGUAGE unless the locale is plain "C". */
+static void set_language(cst_lang lang)
+{
+    const char *cur;
+
+    setenv("LANGUAGE", lang == CST_LANG_ZH_CN ? "zh_CN" : "en", 1);
+    cur = setlocale(LC_MESSAGES, NULL);
+    if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+        setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
+static int parse_lang(const char *s, cst_lang *out)
+{
+    if (strcmp(s, "en") == 0 || strncmp(s, "en_", 3) == 0) {
+        *out = CST_LANG_EN;
+        return 1;
+    }
+    if (strcmp(s, "zh_CN") == 0 || strcmp(s, "zh-CN") == 0
+        || strcmp(s, "zh") == 0 || strncmp(s, "zh_CN.", 6) == 0) {
+        *out = CST_LANG_ZH_CN;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- policy ----------------------------------------------------------- */
+
+/* Loads the policy file (path NULL: the default one if it exists).
+ * Returns 0 or EXIT_USAGE after printing the error. */
+static int load_policy(const char *path, cst_policy *p)
+{
+    char *text = NULL;
+    size_t len = 0;
+    cst_error err = {0, ""};
+    cst_status st;
+    int e, explicit = (path != NULL);
+
+    cst_policy_init(p);
+    if (path == NULL)
+        path = DEFAULT_POLICY;
+    e = read_all(path, CST_MAX_POLICY_BYTES, &text, &len);
+    if (e == ENOENT && !explicit)
+        return 0;
+    if (e != 0) {
+        fprintf(stderr, "%s: %s: %s\n", progname, path,
+                e == EFBIG ? _("policy file too large") : strerror(e));
+        return EXIT_USAGE;
+    }
+    st = cst_policy_parse(p, text, len, &err);
+    free(text);
+    if (st != CST_OK) {
+        fprintf(stderr, "%s: %s:%d: %s\n", progname, path, err.line,
+                err.msg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* ---- check ------------------------------------------------------------ */
+
+static int check_one(const char *path, const cst_policy *policy, time_t now,
+                     cst_report *report, cst_mode *worst)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    cst_object *obj = NULL;
+    cst_findings f = {NULL, 0, 0};
+    cst_error err = {0, ""};
+    char *data = NULL;
+    size_t len = 0, i, n_meetings = 0;
+    cst_status st;
+    int e, rc = 0;
+
+    e = read_all(path, CST_MAX_OBJECT_BYTES, &data, &len);
+    if (e != 0) {
+        if (e == EFBIG)
+            fprintf(stderr, _("%s: %s: larger than %u bytes\n"), progname,
+                    name, CST_MAX_OBJECT_BYTES);
+        else
+            fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(e));
+        return EXIT_USAGE;
+    }
+    st = cst_object_parse(data, len, policy, &obj, &err);
+    if (st != CST_OK) {
+        if (err.line > 0)
+            fprintf(stderr, "%s: %s:%d: %s\n", progname, name, err.line,
+                    err.msg[0] ? err.msg : cst_status_str(st));
+        else
+            fprintf(stderr, "%s: %s: %s\n", progname, name,
+                    err.msg[0] ? err.msg : cst_status_str(st));
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    st = cst_check(obj, policy, now, &f);
+    if (st != CST_OK) {
+        fprintf(stderr, "%s: %s: %s\n", progname, name, cst_status_str(st));
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    for (i = 0; i < cst_object_n_events(obj); i++) {
+        if (cst_object_event(obj, i)->is_meeting)
+            n_meetings++;
+    }
+    cst_report_add(report, name, n_meetings, &f);
+    if (cst_findings_worst(&f) > *worst)
+        *worst = cst_findings_worst(&f);
+done:
+    cst_findings_fini(&f);
+    cst_object_free(&obj);
+    free(data);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"now", required_argument, NULL, 'n'},
+        {"policy", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"lang", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *policy_path = NULL, *lang_arg = NULL;
+    cst_report *report = NULL;
+    cst_mode worst = CST_MODE_OFF;
+    cst_policy policy;
+    cst_lang lang;
+    time_t now = time(NULL);
+    int c, json = 0, rc = 0, i;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            if (!parse_instant(optarg, &now)) {
+                fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time "
+                                  "with a zone (e.g. 2023-06-20T02:00:00Z)\n"),
+                        progname, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'p':
+            policy_path = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") == 0) {
+                json = 1;
+            } else if (strcmp(optarg, "text") == 0) {
+                json = 0;
+            } else {
+                fprintf(stderr, _("%s: --format: '%s' is neither text nor "
+                                  "json\n"), progname, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'l':
+            lang_arg = optarg;
+            if (!parse_lang(optarg, &lang)) {
+                fprintf(stderr, _("%s: --lang: '%s' is neither en nor "
+                                  "zh_CN\n"), progname, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            try_help();
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, _("%s: check: no FILE given\n"), progname);
+        try_help();
+        return EXIT_USAGE;
+    }
+    rc = load_policy(policy_path, &policy);
+    if (rc != 0)
+        return rc;
+    if (lang_arg == NULL)
+        lang = policy.language_set ? policy.language
+               : env_is_chinese()  ? CST_LANG_ZH_CN
+                                   : CST_LANG_EN;
+    set_language(lang);
+    report = cst_report_new(json);
+    if (report == NULL) {
+        fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+        return EXIT_USAGE;
+    }
+    for (i = optind; i < argc; i++) {
+        if (check_one(argv[i], &policy, now, report, &worst) != 0)
+            rc = EXIT_USAGE;
+    }
+    cst_report_finish(&report, stdout);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "%s: %s\n", progname, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (rc != 0)
+        return rc;
+    return worst >= CST_MODE_WARNING ? EXIT_FINDINGS : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = getenv("CALSTEWARD_LOCALEDIR");
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    bind_textdomain_codeset(PACKAGE, "UTF-8");
+    textdomain(PACKAGE);
+    icalerror_set_errors_are_fatal(0);
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("%s %s\n", PACKAGE, VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, _("%s: unknown command '%s'\n"), progname, argv[1]);
+    try_help();
+    return EXIT_USAGE;
+}

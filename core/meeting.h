@@ -6,6 +6,8 @@
 #ifndef CST_MEETING_H
 #define CST_MEETING_H
 
+#define CST_MAX_DEPTH 12 /* BEGIN nesting in one object */
+
 #include <time.h>
 #include <libical/ical.h>
 
@@ -24,6 +26,9 @@ typedef struct cst_participant {
 /* One VEVENT of the object: the master or an override. */
 typedef struct cst_event {
     icalcomponent *comp;        /* owned by the object's tree */
+    icalcomponent *vcal;        /* the VCALENDAR holding comp */
+    const char *uid;            /* UID, or "" */
+    char *summary;              /* or NULL */
     int is_meeting;
     int is_override;            /* has a RECURRENCE-ID */
     int is_recurring;           /* master with RRULE or RDATE */
@@ -43,6 +48,9 @@ typedef struct cst_event {
     cst_actions actions;        /* from the minutes' action items */
     int has_next_meeting;       /* minutes name a next meeting date */
     cst_date next_meeting;
+    int has_minutes;            /* minutes or one of their parts hold text */
+    int has_materials;          /* materials text or an ATTACH */
+    int has_goal;               /* a goal section with text */
 } cst_event;
 
 typedef struct cst_object cst_object;

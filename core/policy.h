@@ -52,6 +52,7 @@ typedef struct cst_policy {
     size_t n_urgent;
     cst_mode mode[CST_RULE__COUNT];
     cst_lang language;       /* en */
+    int language_set;        /* 1 when a policy file set it */
     int timetable;           /* yes */
     int prep_tasks;          /* yes */
 } cst_policy;
