@@ -36,8 +36,10 @@ typedef struct cst_sections {
  * the end of the text), so calsteward never reads its own output back as
  * the organizer's words.
  */
-#define CST_BLOCK_BEGIN "-- calsteward: generated, edits here are replaced --"
+#define CST_BLOCK_BEGIN "-- calsteward: generated - edits here are replaced --"
 #define CST_BLOCK_END "-- end of calsteward --"
+/* The markers hold no character that iCalendar TEXT escapes (, ; \), so
+ * they read the same in the escaped property value. */
 
 /*
  * Splits text (the unescaped DESCRIPTION) into sections.  A heading is a
