@@ -221,8 +221,11 @@ size_t cst_list_marker(const char *s, size_t len)
     if (n > 0 && (cp == '-' || cp == '*' || cp == '+' || cp == 0x2022
                   || cp == 0x00B7 || cp == 0x25CF || cp == 0x25E6
                   || cp == 0x2013 || cp == 0x2023)) {
-        /* "-" must be followed by white space ("-5" is no marker) */
-        return spaces_after(s, len, n, 1);
+        /* "-" must be followed by white space ("-5" is no marker, nor
+         * "**bold**"); the typographic bullets need none ("•议题") */
+        return spaces_after(s, len, n,
+                            cp == '-' || cp == '*' || cp == '+'
+                                || cp == 0x2013);
     }
     /* circled numbers U+2460..U+2473 */
     if (n > 0 && cp >= 0x2460 && cp <= 0x2473)
