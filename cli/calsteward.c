@@ -14,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/i18n.h"
 #include "cli/output.h"
 #include "core/meeting.h"
 #include "core/policy.h"
+#include "core/process.h"
 #include "core/rules.h"
+#include "core/tasks.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_USAGE 2
@@ -35,6 +38,8 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n"
             "  check      report what the policy says about each invite\n"
+            "  process    print the event as calsteward would store it\n"
+            "  tasks      print the tasks (VTODOs) calsteward would write\n"
             "\n"
             "Options of check:\n"
             "  --now TIME         check as of TIME (ISO 8601 with a zone,\n"
@@ -46,10 +51,17 @@ static void usage(FILE *out)
             "  -h, --help         show this help and exit\n"
             "  -V, --version      show the version and exit\n"
             "\n"
+            "Options of process and tasks: --now, --policy as above;\n"
+            "of process also\n"
+            "  --previous FILE    the copy the server holds now (stamps a\n"
+            "                     client dropped are carried over from it)\n"
+            "\n"
             "FILE is an iCalendar file, or - for standard input.\n"
             "\n"
-            "Exit status: 0 no warning, 1 a warning or error was found,\n"
-            "2 bad usage or input that is not iCalendar.\n"),
+            "Exit status of check: 0 no warning, 1 a warning or error was\n"
+            "found, 2 bad usage or input that is not iCalendar.  Of process\n"
+            "and tasks:\n"
+            "0, or 2 for bad usage or bad input.\n"),
           out);
     fprintf(out, "\n");
     fprintf(out, _("Default policy file: %s\n"), DEFAULT_POLICY);
@@ -281,6 +293,18 @@ static int load_policy(const char *path, cst_policy *p)
 
 /* ---- check ------------------------------------------------------------ */
 
+static void print_input_error(const char *name, cst_status st,
+                              const cst_error *err)
+{
+    if (err->line > 0)
+        fprintf(stderr, "%s: %s:%d: %s\n", progname, name, err->line,
+                err->msg[0] ? err->msg : cst_status_str(st));
+    else
+        fprintf(stderr, "%s: %s: %s\n", progname, name,
+                err->msg[0] ? err->msg : cst_status_str(st));
+}
+
+
 static int check_one(const char *path, const cst_policy *policy, time_t now,
                      cst_report *report, cst_mode *worst)
 {
@@ -304,12 +328,7 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
     }
     st = cst_object_parse(data, len, policy, &obj, &err);
     if (st != CST_OK) {
-        if (err.line > 0)
-            fprintf(stderr, "%s: %s:%d: %s\n", progname, name, err.line,
-                    err.msg[0] ? err.msg : cst_status_str(st));
-        else
-            fprintf(stderr, "%s: %s: %s\n", progname, name,
-                    err.msg[0] ? err.msg : cst_status_str(st));
+        print_input_error(name, st, &err);
         rc = EXIT_USAGE;
         goto done;
     }
@@ -422,12 +441,161 @@ static int cmd_check(int argc, char **argv)
     return worst >= CST_MODE_WARNING ? EXIT_FINDINGS : 0;
 }
 
-int main(int argc, char **argv)
+/* ---- process -------------------------------------------------------- */
+
+static const char *translate(const char *msgid, void *ctx)
+{
+    (void)ctx;
+    return gettext(msgid);
+}
+
+static int cmd_process(int argc, char **argv, int tasks)
+{
+    static const struct option opts[] = {
+        {"now", required_argument, NULL, 'n'},
+        {"policy", required_argument, NULL, 'p'},
+        {"previous", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *policy_path = NULL, *prev_path = NULL, *name;
+    char *data = NULL, *prev = NULL, *out = NULL;
+    size_t len = 0, prev_len = 0, out_len = 0;
+    cst_error err = {0, ""};
+    cst_process_in in;
+    cst_policy policy;
+    cst_status st;
+    time_t now = time(NULL);
+    int c, e, rc = 0;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            if (!parse_instant(optarg, &now)) {
+                fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time "
+                                  "with a zone (e.g. 2023-06-20T02:00:00Z)\n"),
+                        progname, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'p':
+            policy_path = optarg;
+            break;
+        case 'r':
+            prev_path = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            try_help();
+            return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, _("%s: %s: give exactly one FILE\n"), progname,
+                tasks ? "tasks" : "process");
+        try_help();
+        return EXIT_USAGE;
+    }
+    rc = load_policy(policy_path, &policy);
+    if (rc != 0)
+        return rc;
+    /* what calsteward writes into the event speaks the policy's language */
+    set_language(policy.language);
+    name = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
+    e = read_all(argv[optind], CST_MAX_OBJECT_BYTES, &data, &len);
+    if (e == 0 && prev_path != NULL)
+        e = read_all(prev_path, CST_MAX_OBJECT_BYTES, &prev, &prev_len);
+    if (e != 0) {
+        fprintf(stderr, "%s: %s: %s\n", progname,
+                prev && prev_path ? prev_path : name,
+                e == EFBIG ? _("file too large") : strerror(e));
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (tasks) {
+        cst_tasks_in tin;
+        cst_task_list list = {NULL, 0, 0};
+
+        memset(&tin, 0, sizeof(tin));
+        tin.policy = &policy;
+        tin.now = now;
+        tin.tr = translate;
+        st = cst_tasks_build(data, len, &tin, &list, &err);
+        if (st == CST_OK) {
+            free(data);
+            data = cst_task_list_calendar(&list, &len);
+            if (data == NULL)
+                st = CST_ERR_NOMEM;
+        }
+        cst_task_list_fini(&list);
+        goto print;
+    }
+    memset(&in, 0, sizeof(in));
+    in.policy = &policy;
+    in.now = now;
+    in.previous = prev;
+    in.previous_len = prev_len;
+    in.tr = translate;
+    st = cst_process(data, len, &in, &out, &out_len, &err);
+print:
+    if (st != CST_OK) {
+        print_input_error(name, st, &err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (out != NULL)
+        fwrite(out, 1, out_len, stdout);
+    else
+        fwrite(data, 1, len, stdout);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "%s: %s\n", progname, strerror(errno));
+        rc = EXIT_USAGE;
+    }
+done:
+    free(out);
+    free(prev);
+    free(data);
+    return rc;
+}
+
+/*
+ * Where the message catalogs are: $CALSTEWARD_LOCALEDIR, else the
+ * installed ones, else -- for a build that was not installed -- the
+ * locale/ folder of the build tree beside cli/.
+ */
+static const char *locale_dir(char *buf, size_t n)
 {
     const char *dir = getenv("CALSTEWARD_LOCALEDIR");
+    char exe[4096];
+    ssize_t len;
+    char *slash;
+
+    if (dir != NULL && *dir != '\0')
+        return dir;
+    snprintf(buf, n, "%s/zh_CN/LC_MESSAGES/%s.mo", LOCALEDIR, PACKAGE);
+    if (access(buf, R_OK) == 0)
+        return LOCALEDIR;
+    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            snprintf(buf, n, "%s/../locale", exe);
+            if (access(buf, R_OK | X_OK) == 0)
+                return buf;
+        }
+    }
+    return LOCALEDIR;
+}
+
+int main(int argc, char **argv)
+{
+    char dirbuf[4200];
 
     setlocale(LC_ALL, "");
-    bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    bindtextdomain(PACKAGE, locale_dir(dirbuf, sizeof(dirbuf)));
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
     icalerror_set_errors_are_fatal(0);
@@ -446,6 +614,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(argv[1], "process") == 0)
+        return cmd_process(argc - 1, argv + 1, 0);
+    if (strcmp(argv[1], "tasks") == 0)
+        return cmd_process(argc - 1, argv + 1, 1);
     fprintf(stderr, _("%s: unknown command '%s'\n"), progname, argv[1]);
     try_help();
     return EXIT_USAGE;

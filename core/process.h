@@ -1,0 +1,53 @@
+/*
+ * process.h -- the event as calsteward stores it (spec section 4): the
+ * first-sent stamps, the agenda as STRUCTURED-DATA, and the generated
+ * block at the end of DESCRIPTION.  Every byte calsteward does not own
+ * stays as the client sent it.
+ */
+#ifndef CST_PROCESS_H
+#define CST_PROCESS_H
+
+#include <time.h>
+
+#include "cst.h"
+#include "messages.h"
+#include "policy.h"
+
+typedef struct cst_process_in {
+    const cst_policy *policy;
+    time_t now;
+    /* the copy the server holds now, or NULL: stamps a client dropped are
+     * carried over from it */
+    const char *previous;
+    size_t previous_len;
+    /* translation into the policy's language (NULL: English) */
+    cst_translate_fn tr;
+    void *tr_ctx;
+} cst_process_in;
+
+/*
+ * Processes one iCalendar object.  For every meeting (master and
+ * overrides):
+ *  - X-CALSTEWARD-AGENDA-SENT / -MATERIALS-SENT / -MINUTES-SENT are added
+ *    once, with `now`, when the agenda / materials / minutes first appear
+ *    (or with the previous copy's value when the client dropped them);
+ *    a stamp present is never moved;
+ *  - STRUCTURED-DATA with schema urn:calsteward:agenda:1 is replaced (in
+ *    place), added, or removed when there are no agenda items; other
+ *    STRUCTURED-DATA stays;
+ *  - the block between CST_BLOCK_BEGIN and CST_BLOCK_END at the end of
+ *    DESCRIPTION is replaced: the timetable (policy timetable = yes) and
+ *    the open findings; without either it is removed, and a DESCRIPTION
+ *    left empty is removed.  The organizer's text keeps its bytes and
+ *    folding.
+ * Everything else, and every object without a meeting, is left alone.
+ *
+ * Returns CST_OK with *out NULL when nothing changes, or a heap buffer
+ * (NUL-terminated, length *out_len) that the caller frees; CST_ERR_PARSE
+ * or CST_ERR_TOO_LARGE (err says why) when the input is bad -- the
+ * caller then keeps the input as it is; CST_ERR_NOMEM.
+ */
+cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
+                       char **out, size_t *out_len, cst_error *err);
+
+#endif /* CST_PROCESS_H */

@@ -1,0 +1,746 @@
+/*
+ * tasks.c -- preparation and action-item VTODOs, and merging them with
+ * the copy a server holds.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "icaltext.h"
+#include "meeting.h"
+#include "occur.h"
+#include "rules.h"
+#include "tasks.h"
+#include "text.h"
+#include "tz.h"
+
+/* The namespace of calsteward's name-based task UIDs (fixed forever). */
+#define CST_UUID_NS "2f1d6c3a-8e4b-5a7c-9d10-6b3e2a4f5c81"
+
+#define PRODID "-//calsteward//calsteward " VERSION "//EN"
+
+/* A growing string. */
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        char *ns;
+
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        ns = realloc(b->s, cap);
+        if (ns == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* Appends one content line, folded, CRLF. */
+static void sb_line(sbuf *b, const char *line)
+{
+    size_t fl;
+    char *f = cst_ical_fold(line, strlen(line), 0, "\r\n", &fl);
+
+    if (f == NULL) {
+        b->oom = 1;
+        return;
+    }
+    sb_put(b, f, fl);
+    free(f);
+}
+
+/* Appends "NAME[;params]:" + escaped text as one folded line. */
+static void sb_text_prop(sbuf *b, const char *head, const char *text)
+{
+    sbuf l = {NULL, 0, 0, 0};
+    size_t el;
+    char *esc = cst_ical_escape_text(text, strlen(text), &el);
+
+    if (esc == NULL) {
+        b->oom = 1;
+        return;
+    }
+    sb_str(&l, head);
+    sb_put(&l, esc, el);
+    free(esc);
+    if (l.oom) {
+        b->oom = 1;
+    } else {
+        sb_line(b, l.s);
+    }
+    free(l.s);
+}
+
+static const char *tr(const cst_tasks_in *in, const char *msgid)
+{
+    const char *t = in->tr ? in->tr(msgid, in->tr_ctx) : msgid;
+
+    return t ? t : msgid;
+}
+
+const char *cst_task_kind_name(cst_task_kind k)
+{
+    switch (k) {
+    case CST_TASK_AGENDA:
+        return "agenda";
+    case CST_TASK_MATERIALS:
+        return "materials";
+    case CST_TASK_MINUTES:
+        return "minutes";
+    case CST_TASK_ACTION_ITEM:
+        return "action-item";
+    }
+    return "unknown";
+}
+
+static void utc_time(time_t t, char *buf, size_t n)
+{
+    struct icaltimetype u = icaltime_from_timet_with_zone(
+        t, 0, icaltimezone_get_utc_timezone());
+
+    snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", u.year, u.month, u.day,
+             u.hour, u.minute, u.second);
+}
+
+/* A parameter value, quoted when it must be (RFC 5545 3.1: ; : , need
+ * quotes; a DQUOTE cannot be in a value at all). */
+static void sb_param(sbuf *b, const char *v)
+{
+    int quote = strpbrk(v, ";:,") != NULL;
+    const char *p;
+
+    if (quote)
+        sb_str(b, "\"");
+    for (p = v; *p; p++) {
+        if (*p == '"')
+            sb_str(b, "'");
+        else if (*p == '\r' || *p == '\n')
+            sb_str(b, " ");
+        else
+            sb_put(b, p, 1);
+    }
+    if (quote)
+        sb_str(b, "\"");
+}
+
+static void sb_cal_address(sbuf *b, const char *name,
+                           const cst_participant *pp, const char *extra)
+{
+    sbuf l = {NULL, 0, 0, 0};
+
+    sb_str(&l, name);
+    if (pp->cn != NULL) {
+        sb_str(&l, ";CN=");
+        sb_param(&l, pp->cn);
+    }
+    if (extra != NULL)
+        sb_str(&l, extra);
+    sb_str(&l, ":mailto:");
+    sb_str(&l, pp->addr);
+    if (l.oom)
+        b->oom = 1;
+    else
+        sb_line(b, l.s);
+    free(l.s);
+}
+
+/* The UID: UUID v5 of meeting UID, occurrence, kind and key. */
+static void task_uid(const char *meeting_uid, const char *rid,
+                     cst_task_kind kind, const char *key, char out[40])
+{
+    uuid_t ns, u;
+    sbuf name = {NULL, 0, 0, 0};
+    char folded[CST_MAX_LINE_BYTES + 1];
+    size_t kl = strlen(key), i, o = 0;
+    int space = 0;
+
+    if (kl > CST_MAX_LINE_BYTES)
+        kl = CST_MAX_LINE_BYTES;
+    cst_text_fold(key, kl, folded);
+    /* case and runs of white space do not make another task */
+    for (i = 0; folded[i] != '\0'; i++) {
+        char c = folded[i];
+
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && o > 0)
+            folded[o++] = ' ';
+        space = 0;
+        folded[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    folded[o] = '\0';
+    sb_str(&name, meeting_uid);
+    sb_put(&name, "\n", 1);
+    sb_str(&name, rid);
+    sb_put(&name, "\n", 1);
+    sb_str(&name, cst_task_kind_name(kind));
+    sb_put(&name, "\n", 1);
+    sb_str(&name, folded);
+    uuid_parse(CST_UUID_NS, ns);
+    uuid_generate_sha1(u, ns, name.s ? name.s : "", name.n);
+    uuid_unparse_lower(u, out);
+    free(name.s);
+}
+
+static cst_status list_push(cst_task_list *l, cst_task *t)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        cst_task *v = realloc(l->v, cap * sizeof(*v));
+
+        if (v == NULL)
+            return CST_ERR_NOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *t;
+    return CST_OK;
+}
+
+void cst_task_list_fini(cst_task_list *l)
+{
+    size_t i;
+
+    if (l == NULL)
+        return;
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i].ics);
+        free(l->v[i].owner_addr);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* What one task needs besides its kind. */
+typedef struct task_spec {
+    cst_task_kind kind;
+    const char *rid;            /* "" or the occurrence's id */
+    const char *key;            /* the task text for the UID */
+    const char *summary;
+    time_t dtstart;             /* 0: none */
+    time_t due;                 /* DATE-TIME due, 0: see due_date */
+    const cst_date *due_date;   /* VALUE=DATE due when due == 0 */
+    int priority;
+    const char *description;
+    const cst_participant *owner;
+    int completed;              /* prep tasks: condition holds */
+    time_t completed_at;
+} task_spec;
+
+static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
+                       const task_spec *ts, cst_task_list *out)
+{
+    sbuf b = {NULL, 0, 0, 0};
+    char line[128], tbuf[24];
+    cst_task t;
+    cst_status st;
+
+    memset(&t, 0, sizeof(t));
+    t.kind = ts->kind;
+    task_uid(ev->uid, ts->rid, ts->kind, ts->key, t.uid);
+    sb_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
+               "BEGIN:VTODO\r\n");
+    snprintf(line, sizeof(line), "UID:%s", t.uid);
+    sb_line(&b, line);
+    utc_time(in->now, tbuf, sizeof(tbuf));
+    snprintf(line, sizeof(line), "DTSTAMP:%s", tbuf);
+    sb_line(&b, line);
+    sb_text_prop(&b, "SUMMARY:", ts->summary);
+    if (ts->dtstart != 0) {
+        utc_time(ts->dtstart, tbuf, sizeof(tbuf));
+        snprintf(line, sizeof(line), "DTSTART:%s", tbuf);
+        sb_line(&b, line);
+    }
+    if (ts->due != 0) {
+        utc_time(ts->due, tbuf, sizeof(tbuf));
+        snprintf(line, sizeof(line), "DUE:%s", tbuf);
+        sb_line(&b, line);
+    } else if (ts->due_date != NULL) {
+        snprintf(line, sizeof(line), "DUE;VALUE=DATE:%04d%02d%02d",
+                 ts->due_date->year, ts->due_date->month, ts->due_date->day);
+        sb_line(&b, line);
+    }
+    if (ts->priority > 0) {
+        snprintf(line, sizeof(line), "PRIORITY:%d", ts->priority);
+        sb_line(&b, line);
+    }
+    if (ts->completed) {
+        sb_line(&b, "STATUS:COMPLETED");
+        sb_line(&b, "PERCENT-COMPLETE:100");
+        utc_time(ts->completed_at, tbuf, sizeof(tbuf));
+        snprintf(line, sizeof(line), "COMPLETED:%s", tbuf);
+        sb_line(&b, line);
+    } else {
+        sb_line(&b, "STATUS:NEEDS-ACTION");
+    }
+    if (ts->description != NULL && ts->description[0] != '\0')
+        sb_text_prop(&b, "DESCRIPTION:", ts->description);
+    sb_cal_address(&b, "ORGANIZER", &ev->people[0], NULL);
+    if (ts->owner != NULL)
+        sb_cal_address(&b, "ATTENDEE", ts->owner,
+                       ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION");
+    sb_text_prop(&b, "RELATED-TO:", ev->uid);
+    snprintf(line, sizeof(line), "X-CALSTEWARD-KIND:%s",
+             cst_task_kind_name(ts->kind));
+    sb_line(&b, line);
+    if (ts->rid[0] != '\0') {
+        snprintf(line, sizeof(line), "X-CALSTEWARD-OCCURRENCE:%s", ts->rid);
+        sb_line(&b, line);
+    }
+    sb_str(&b, "END:VTODO\r\nEND:VCALENDAR\r\n");
+    if (b.oom || (ts->owner != NULL
+                  && (t.owner_addr = strdup(ts->owner->addr)) == NULL)) {
+        free(b.s);
+        free(t.owner_addr);
+        return CST_ERR_NOMEM;
+    }
+    t.ics = b.s;
+    t.len = b.n;
+    st = list_push(out, &t);
+    if (st != CST_OK) {
+        free(t.ics);
+        free(t.owner_addr);
+    }
+    return st;
+}
+
+static void occurrence_id(const cst_event *ev, time_t start, char *buf,
+                          size_t n)
+{
+    if (ev->is_override)
+        snprintf(buf, n, "%s", ev->recurrence_id);
+    else if (ev->is_recurring)
+        utc_time(start, buf, n);
+    else
+        buf[0] = '\0';
+}
+
+static void local_date_text(const cst_event *ev, time_t t, char *buf,
+                            size_t n)
+{
+    cst_date d = cst_event_local_date(ev, t);
+
+    snprintf(buf, n, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+static time_t add_days(time_t t, icaltimezone *zone, int days)
+{
+    icaltimezone *z = zone ? zone : icaltimezone_get_utc_timezone();
+    struct icaltimetype lt = icaltime_from_timet_with_zone(t, 0, z);
+
+    icaltime_adjust(&lt, days, 0, 0, 0);
+    return icaltime_as_timet_with_zone(lt, z);
+}
+
+static cst_status prep_tasks(const cst_tasks_in *in, const cst_event *ev,
+                             const cst_occurrence *occ, int future,
+                             cst_task_list *out)
+{
+    const cst_policy *p = in->policy;
+    const char *title = ev->summary ? ev->summary : "";
+    char rid[32], summary[512];
+    task_spec ts;
+    cst_status st = CST_OK;
+
+    occurrence_id(ev, occ->start, rid, sizeof(rid));
+    memset(&ts, 0, sizeof(ts));
+    ts.rid = rid;
+    ts.owner = &ev->people[0];
+    ts.summary = summary;
+    if (future) {
+        ts.kind = CST_TASK_AGENDA;
+        ts.key = "";
+        snprintf(summary, sizeof(summary), "%s: %s",
+                 tr(in, N_("Send the agenda")), title);
+        ts.dtstart = add_days(occ->start, ev->zone, -p->agenda_max_days);
+        ts.due = add_days(occ->start, ev->zone, -p->agenda_min_days);
+        ts.completed = ev->agenda.n > 0;
+        ts.completed_at = ev->agenda_sent ? ev->agenda_sent : in->now;
+        st = emit(in, ev, &ts, out);
+        if (st != CST_OK)
+            return st;
+        ts.kind = CST_TASK_MATERIALS;
+        snprintf(summary, sizeof(summary), "%s: %s",
+                 tr(in, N_("Send the materials")), title);
+        ts.dtstart = 0;
+        ts.due = add_days(occ->start, ev->zone, -p->materials_min_days);
+        ts.completed = ev->has_materials;
+        ts.completed_at = ev->materials_sent ? ev->materials_sent : in->now;
+        st = emit(in, ev, &ts, out);
+        if (st != CST_OK)
+            return st;
+    }
+    ts.kind = CST_TASK_MINUTES;
+    ts.key = "";
+    snprintf(summary, sizeof(summary), "%s: %s",
+             tr(in, N_("Send the minutes")), title);
+    ts.dtstart = occ->end;
+    ts.due = occ->end + (time_t)p->minutes_max_hours * 3600;
+    ts.completed = ev->has_minutes;
+    ts.completed_at = ev->minutes_sent ? ev->minutes_sent : in->now;
+    return emit(in, ev, &ts, out);
+}
+
+static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
+                               const cst_occurrence *occ, cst_task_list *out)
+{
+    char rid[32], date[16];
+    size_t i;
+    cst_status st;
+
+    occurrence_id(ev, occ->start, rid, sizeof(rid));
+    local_date_text(ev, occ->start, date, sizeof(date));
+    for (i = 0; i < ev->actions.n; i++) {
+        const cst_action_item *a = &ev->actions.items[i];
+        sbuf desc = {NULL, 0, 0, 0};
+        cst_date due;
+        task_spec ts;
+        int idx = a->owner ? cst_event_resolve_owner(ev, a->owner) : -1;
+
+        memset(&ts, 0, sizeof(ts));
+        ts.kind = CST_TASK_ACTION_ITEM;
+        ts.rid = rid;
+        ts.key = a->task;
+        ts.summary = a->task;
+        ts.priority = a->priority;
+        ts.owner = idx >= 0 ? &ev->people[idx] : NULL;
+        if (a->has_due) {
+            due = a->due;
+        } else if (ev->has_next_meeting) {
+            due = ev->next_meeting;
+            due.has_time = 0;
+        } else {
+            due = cst_event_local_date(ev, occ->start);
+            cst_date_add_days(&due, in->policy->default_due_days);
+        }
+        if (due.has_time) {
+            struct icaltimetype lt = icaltime_null_time();
+
+            lt.year = due.year;
+            lt.month = due.month;
+            lt.day = due.day;
+            lt.hour = due.hour;
+            lt.minute = due.minute;
+            ts.due = cst_tz_to_utc(lt, ev->zone);
+        } else {
+            ts.due_date = &due;
+        }
+        if (a->deliverable != NULL) {
+            sb_str(&desc, tr(in, N_("Deliverable")));
+            sb_str(&desc, ": ");
+            sb_str(&desc, a->deliverable);
+            sb_str(&desc, "\n");
+        }
+        if (a->owner != NULL && idx < 0) {
+            sb_str(&desc, tr(in, N_("Owner")));
+            sb_str(&desc, ": ");
+            sb_str(&desc, a->owner);
+            sb_str(&desc, "\n");
+        }
+        sb_str(&desc, tr(in, N_("From the meeting")));
+        sb_str(&desc, ": ");
+        sb_str(&desc, ev->summary ? ev->summary : ev->uid);
+        sb_str(&desc, " (");
+        sb_str(&desc, date);
+        sb_str(&desc, ")");
+        if (desc.oom) {
+            free(desc.s);
+            return CST_ERR_NOMEM;
+        }
+        ts.description = desc.s;
+        st = emit(in, ev, &ts, out);
+        free(desc.s);
+        if (st != CST_OK)
+            return st;
+    }
+    return CST_OK;
+}
+
+cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
+                           cst_task_list *out, cst_error *err)
+{
+    cst_object *obj = NULL;
+    cst_status st;
+    size_t i, j;
+
+    memset(out, 0, sizeof(*out));
+    st = cst_object_parse(data, len, in->policy, &obj, err);
+    if (st != CST_OK)
+        return st;
+    for (i = 0; i < cst_object_n_events(obj) && st == CST_OK; i++) {
+        const cst_event *ev = cst_object_event(obj, i);
+        time_t skip[64];
+        size_t n_skip = 0;
+        int has_next = 0, has_last = 0;
+        cst_occurrence next, last, own;
+
+        if (!ev->is_meeting)
+            continue;
+        for (j = 0; j < cst_object_n_events(obj) && n_skip < 64; j++) {
+            const cst_event *x = cst_object_event(obj, j);
+
+            if (ev->is_recurring && x->is_override
+                && strcmp(x->uid, ev->uid) == 0)
+                skip[n_skip++] = x->rid_utc;
+        }
+        if (cst_occur_find(ev->vcal, ev->comp, in->now, skip, n_skip,
+                           &has_next, &next, &has_last, &last) != CST_OK)
+            continue;
+        if (has_next && next.start <= in->now)
+            has_next = 0; /* running now: neither before nor after */
+        if (in->policy->prep_tasks) {
+            if (has_next)
+                st = prep_tasks(in, ev, &next, 1, out);
+            if (st == CST_OK && has_last)
+                st = prep_tasks(in, ev, &last, 0, out);
+        }
+        if (st != CST_OK || ev->actions.n == 0)
+            continue;
+        if (has_last) {
+            own = last;
+        } else if (has_next) {
+            own = next;
+        } else {
+            continue;
+        }
+        st = action_tasks(in, ev, &own, out);
+    }
+    cst_object_free(&obj);
+    if (st != CST_OK)
+        cst_task_list_fini(out);
+    return st;
+}
+
+char *cst_task_list_calendar(const cst_task_list *l, size_t *out_len)
+{
+    sbuf b = {NULL, 0, 0, 0};
+    size_t i;
+
+    sb_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n");
+    for (i = 0; i < l->n; i++) {
+        const char *s = strstr(l->v[i].ics, "BEGIN:VTODO\r\n");
+        const char *e = strstr(l->v[i].ics, "END:VTODO\r\n");
+
+        if (s != NULL && e != NULL)
+            sb_put(&b, s, (size_t)(e - s) + strlen("END:VTODO\r\n"));
+    }
+    sb_str(&b, "END:VCALENDAR\r\n");
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    *out_len = b.n;
+    return b.s;
+}
+
+/* ---- merge ------------------------------------------------------------ */
+
+/* Properties calsteward writes; for action items the owner's progress
+ * (STATUS, PERCENT-COMPLETE, COMPLETED) is not among them. */
+static const char *const owned_always[] = {
+    "SUMMARY", "DTSTART", "DUE", "PRIORITY", "DESCRIPTION", "ORGANIZER",
+    "ATTENDEE", "RELATED-TO", "X-CALSTEWARD-KIND", "X-CALSTEWARD-OCCURRENCE",
+    NULL};
+static const char *const owned_prep[] = {"STATUS", "PERCENT-COMPLETE",
+                                         "COMPLETED", NULL};
+
+/* Finds the VTODO whose UID is uid. */
+static int find_vtodo(const cst_icaltext *t, const char *uid)
+{
+    size_t n;
+    int c, u;
+
+    for (n = 0; (c = cst_icaltext_nth_comp(t, "VTODO", n)) >= 0; n++) {
+        char *v;
+        int same;
+
+        u = cst_icaltext_find_prop(t, c, "UID", 0);
+        if (u < 0)
+            continue;
+        v = cst_icaltext_value(t, (size_t)u);
+        same = v != NULL && strcmp(v, uid) == 0;
+        free(v);
+        if (same)
+            return c;
+    }
+    return -1;
+}
+
+/* The value of a property as compared: addresses without case. */
+static char *cmp_value(const cst_icaltext *t, size_t i)
+{
+    char *v = cst_icaltext_value(t, i);
+    size_t k;
+
+    if (v != NULL && (strcmp(t->props[i].name, "ORGANIZER") == 0
+                      || strcmp(t->props[i].name, "ATTENDEE") == 0)) {
+        for (k = 0; v[k]; k++) {
+            if (v[k] >= 'A' && v[k] <= 'Z')
+                v[k] = (char)(v[k] + 32);
+        }
+    }
+    return v;
+}
+
+/* Returns 1 when comp a of ta and comp b of tb hold the same values of
+ * property name, in the same order; -1 when out of memory. */
+static int same_values(const cst_icaltext *ta, int a, const cst_icaltext *tb,
+                       int b, const char *name)
+{
+    int i = cst_icaltext_find_prop(ta, a, name, 0);
+    int j = cst_icaltext_find_prop(tb, b, name, 0);
+
+    while (i >= 0 && j >= 0) {
+        char *x = cmp_value(ta, (size_t)i), *y = cmp_value(tb, (size_t)j);
+        int eq = x != NULL && y != NULL && strcmp(x, y) == 0;
+
+        if (x == NULL || y == NULL) {
+            free(x);
+            free(y);
+            return -1;
+        }
+        free(x);
+        free(y);
+        if (!eq)
+            return 0;
+        i = cst_icaltext_find_prop(ta, a, name, (size_t)i + 1);
+        j = cst_icaltext_find_prop(tb, b, name, (size_t)j + 1);
+    }
+    return i < 0 && j < 0;
+}
+
+/* Replaces every `name` line of comp ec in te with those of comp fc in
+ * tf: the new lines go where the first old one was. */
+static cst_status replace_all(cst_edits *e, const cst_icaltext *te, int ec,
+                              const cst_icaltext *tf, int fc, const char *name)
+{
+    int i = cst_icaltext_find_prop(te, ec, name, 0), j, first = 1;
+    sbuf b = {NULL, 0, 0, 0};
+    cst_status st = CST_OK;
+
+    for (j = cst_icaltext_find_prop(tf, fc, name, 0); j >= 0;
+         j = cst_icaltext_find_prop(tf, fc, name, (size_t)j + 1)) {
+        char *line = cst_icaltext_line(tf, (size_t)j), *f;
+        size_t fl;
+
+        if (line == NULL)
+            goto oom;
+        f = cst_ical_fold(line, strlen(line), 0, te->eol, &fl);
+        free(line);
+        if (f == NULL)
+            goto oom;
+        sb_put(&b, f, fl);
+        free(f);
+    }
+    if (b.oom)
+        goto oom;
+    for (; i >= 0; i = cst_icaltext_find_prop(te, ec, name, (size_t)i + 1)) {
+        const cst_ical_prop *p = &te->props[i];
+
+        st = cst_edits_raw(e, p->start, p->end - p->start,
+                           first ? (b.s ? b.s : "") : "", first ? b.n : 0);
+        if (st != CST_OK)
+            goto done;
+        first = 0;
+    }
+    if (first && b.n > 0)
+        st = cst_edits_raw(e, te->comps[ec].first_child, 0, b.s, b.n);
+    goto done;
+oom:
+    st = CST_ERR_NOMEM;
+done:
+    free(b.s);
+    return st;
+}
+
+cst_status cst_task_merge(const char *existing, size_t existing_len,
+                          const cst_task *fresh, time_t now, char **out,
+                          size_t *out_len, cst_error *err)
+{
+    cst_icaltext te, tf;
+    cst_edits e = {NULL, 0, 0};
+    cst_status st;
+    int ec, fc, k, changed = 0, same;
+    const char *const *lists[2] = {owned_always, owned_prep};
+    size_t li;
+
+    *out = NULL;
+    *out_len = 0;
+    memset(&tf, 0, sizeof(tf));
+    st = cst_icaltext_scan(existing, existing_len, &te, err);
+    if (st != CST_OK)
+        return st;
+    st = cst_icaltext_scan(fresh->ics, fresh->len, &tf, err);
+    if (st != CST_OK)
+        goto done;
+    ec = find_vtodo(&te, fresh->uid);
+    fc = find_vtodo(&tf, fresh->uid);
+    if (ec < 0 || fc < 0) {
+        cst_error_set(err, 0, "no VTODO with UID %s", fresh->uid);
+        st = CST_ERR_PARSE;
+        goto done;
+    }
+    for (li = 0; li < 2; li++) {
+        if (li == 1 && fresh->kind == CST_TASK_ACTION_ITEM)
+            break; /* the owner's progress is the owner's */
+        for (k = 0; lists[li][k] != NULL; k++) {
+            same = same_values(&te, ec, &tf, fc, lists[li][k]);
+            if (same < 0) {
+                st = CST_ERR_NOMEM;
+                goto done;
+            }
+            if (same)
+                continue;
+            st = replace_all(&e, &te, ec, &tf, fc, lists[li][k]);
+            if (st != CST_OK)
+                goto done;
+            changed = 1;
+        }
+    }
+    if (changed) {
+        char line[64], ts[24];
+        int d = cst_icaltext_find_prop(&te, ec, "DTSTAMP", 0);
+        int lm = cst_icaltext_find_prop(&te, ec, "LAST-MODIFIED", 0);
+
+        utc_time(now, ts, sizeof(ts));
+        snprintf(line, sizeof(line), "DTSTAMP:%s", ts);
+        st = d >= 0 ? cst_edits_replace(&e, &te, (size_t)d, line,
+                                        strlen(line))
+                    : cst_edits_add(&e, &te, ec, line, strlen(line));
+        if (st == CST_OK && lm >= 0) {
+            snprintf(line, sizeof(line), "LAST-MODIFIED:%s", ts);
+            st = cst_edits_replace(&e, &te, (size_t)lm, line, strlen(line));
+        }
+        if (st == CST_OK)
+            st = cst_edits_apply(&e, &te, out, out_len);
+    }
+done:
+    cst_edits_fini(&e);
+    cst_icaltext_fini(&tf);
+    cst_icaltext_fini(&te);
+    return st;
+}
