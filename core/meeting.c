@@ -390,8 +390,10 @@ static int resolve_one(const cst_event *ev, const char *s, size_t len)
         s += 7;
         len -= 7;
     }
+    /* rooms, resources and non-participants are no participants (spec
+     * section 1), so they own no agenda or action item */
     for (i = 0; i < ev->n_people; i++) {
-        if (ev->people[i].cn != NULL
+        if (ev->people[i].counted && ev->people[i].cn != NULL
             && same_ignoring_space(s, len, ev->people[i].cn))
             return (int)i;
     }
@@ -399,6 +401,8 @@ static int resolve_one(const cst_event *ev, const char *s, size_t len)
         const char *a = ev->people[i].addr;
         const char *at = strchr(a, '@');
 
+        if (!ev->people[i].counted)
+            continue;
         if (cst_eq_ci(s, len, a))
             return (int)i;
         if (at != NULL && (size_t)(at - a) == len
