@@ -148,7 +148,7 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
             p++;
     }
     if (!seen_begin) {
-        cst_error_set(err, line ? line : 1, "not iCalendar: no BEGIN line");
+        cst_error_set(err, 1, "not iCalendar: no BEGIN line");
         return CST_ERR_PARSE;
     }
     if (depth > 0) {

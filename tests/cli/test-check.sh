@@ -65,7 +65,7 @@ has "$out" "[agenda-lead-time]"; ok $((! $?)) "example: agenda stamp in time, no
 ok $(( $(lines "$out") != 3 )) "example: exactly three findings, one line each"
 
 # due times are shown in the meeting's zone (Asia/Shanghai)
-run check --now 2023-06-24T02:00:00Z "$EX"
+run check --now 2023-06-24T03:00:00Z "$EX"
 has "$out" "[materials-lead-time] (due 2023-06-24 10:00 +08:00)"
 ok $? "due time printed in the meeting's zone"
 
@@ -91,7 +91,7 @@ ok $? "json: agenda-item-incomplete has item 4, warning, no due"
 jq -e '[.findings[] | keys] | all(. == ["due","file","item","message","recurrence_id","rule","severity","uid"])' \
     "$tmp/ex.json" >/dev/null
 ok $? "json: every finding has exactly the contract's keys"
-run check --now 2023-06-24T02:00:00Z --format json "$EX"
+run check --now 2023-06-24T03:00:00Z --format json "$EX"
 printf '%s' "$out" | jq -e '.findings[] | select(.rule == "materials-lead-time") | .due == "2023-06-24T10:00:00+08:00"' >/dev/null
 ok $? "json: due is ISO 8601 in the meeting's zone"
 run check --now "$NOW" --format json "$tmp/good.ics"
