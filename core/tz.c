@@ -1,1 +1,269 @@
-/* tz.c -- placeholder, being written */
+/*
+ * tz.c -- time zones of an iCalendar object and conversions to UTC.
+ *
+ * Zones come from the object's own VTIMEZONEs (they belong to the object)
+ * or from libical's built-in table, which Debian's libical fills from
+ * /usr/share/zoneinfo and keeps for the life of the process.  We keep no
+ * state of our own.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/tz.h"
+
+#define TZID_MAX_BYTES 256 /* longer TZIDs are not looked up */
+#define OLSON_MAX_BYTES 64 /* longest name passed to libical's table */
+#define PREFIX_PARTS 3     /* Olson names have at most 3 components */
+
+/*
+ * Returns 1 when name may be handed to libical's built-in lookup.  For a
+ * name that is not in zone.tab libical opens the file of that name under
+ * the zoneinfo directory, so only plain Olson-shaped names pass: ASCII
+ * letters, digits, '_', '-', '+', components separated by single '/',
+ * none of them "." or "..", at most OLSON_MAX_BYTES; not "localtime" or
+ * "posixrules", which would give the server's own zone.
+ */
+static int olson_name_ok(const char *name, size_t len)
+{
+    size_t i, comp = 0;
+
+    if (len == 0 || len > OLSON_MAX_BYTES)
+        return 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if (c == '/') {
+            if (comp == 0)
+                return 0;
+            comp = 0;
+            continue;
+        }
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+'))
+            return 0;
+        comp++;
+    }
+    if (comp == 0)
+        return 0;
+    /* files in zoneinfo that name the server's own zone, not a place */
+    if ((len == 9 && memcmp(name, "localtime", 9) == 0) ||
+        (len == 10 && memcmp(name, "posixrules", 10) == 0))
+        return 0;
+    return 1;
+}
+
+static icaltimezone *builtin(const char *name, size_t len)
+{
+    char buf[OLSON_MAX_BYTES + 1];
+
+    if (!olson_name_ok(name, len))
+        return NULL;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    return icaltimezone_get_builtin_timezone(buf);
+}
+
+/* Finds the VCALENDAR a component belongs to, or NULL. */
+static icalcomponent *root_of(icalcomponent *c)
+{
+    icalcomponent *p;
+
+    while (c != NULL && (p = icalcomponent_get_parent(c)) != NULL)
+        c = p;
+    return c;
+}
+
+/*
+ * Tries the last PREFIX_PARTS..2 '/'-separated components of a prefixed
+ * TZID ("/mozilla.org/20050126_1/Europe/Berlin", "/softwarestudio.org/
+ * Olson_20011030_5/America/New_York", "/citadel.org/20190914_1/Europe/
+ * Berlin") as Olson names, longest first.  Only names with a slash reach
+ * here, so a TZID never maps to a bare file name such as "localtime".
+ */
+static icaltimezone *strip_prefix(const char *name, size_t len)
+{
+    const char *start[PREFIX_PARTS];
+    size_t n = 0, i;
+    icaltimezone *z;
+
+    /* start[k] = where the last k+1 components begin */
+    for (i = len; i > 0 && n < PREFIX_PARTS; i--) {
+        if (name[i - 1] == '/' && i < len)
+            start[n++] = name + i;
+    }
+    /* start[0] is a single component: no Olson name worth guessing
+     * ("UTC" falls back to UTC anyway) */
+    for (i = n; i > 1; i--) {
+        const char *s = start[i - 1];
+
+        z = builtin(s, len - (size_t)(s - name));
+        if (z != NULL)
+            return z;
+    }
+    return NULL;
+}
+
+icaltimezone *cst_tz_resolve(icalcomponent *vcal, const char *tzid)
+{
+    char name[TZID_MAX_BYTES];
+    const char *s, *e, *olson;
+    icaltimezone *z = NULL;
+    size_t len;
+
+    if (tzid == NULL || tzid[0] == '\0')
+        return NULL;
+    if (vcal != NULL) {
+        z = icalcomponent_get_timezone(vcal, tzid);
+        if (z != NULL)
+            return z;
+    }
+    /* the same without surrounding blanks and quotes */
+    s = tzid;
+    e = tzid + strlen(tzid);
+    while (s < e && (*s == ' ' || *s == '\t' || *s == '"'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '"'))
+        e--;
+    len = (size_t)(e - s);
+    if (len == 0 || len >= sizeof(name))
+        return NULL;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    if (vcal != NULL && strcmp(name, tzid) != 0) {
+        z = icalcomponent_get_timezone(vcal, name);
+        if (z != NULL)
+            return z;
+    }
+    z = builtin(name, len);
+    if (z != NULL)
+        return z;
+    olson = cst_tz_windows_to_olson(name);
+    if (olson != NULL) {
+        z = builtin(olson, strlen(olson));
+        if (z != NULL)
+            return z;
+    }
+    return strip_prefix(name, len);
+}
+
+/* Returns 1 when the fields of t make a real date and time. */
+static int fields_ok(struct icaltimetype t)
+{
+    if (t.year < 1 || t.year > 9999 || t.month < 1 || t.month > 12)
+        return 0;
+    if (t.day < 1 || t.day > icaltime_days_in_month(t.month, t.year))
+        return 0;
+    if (t.is_date)
+        return 1;
+    return t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 &&
+           t.second >= 0 && t.second <= 60;
+}
+
+cst_status cst_tz_prop_time(icalcomponent *vcal, icalproperty *prop,
+                            time_t *out, icaltimezone **zone)
+{
+    struct icaltimetype t = icaltime_null_time();
+    icaltimezone *z = NULL, *utc = icaltimezone_get_utc_timezone();
+    icalparameter *param;
+    icalvalue *v;
+    const char *s;
+
+    if (zone != NULL)
+        *zone = NULL;
+    if (prop == NULL || (v = icalproperty_get_value(prop)) == NULL)
+        return CST_ERR_PARSE;
+    switch (icalvalue_isa(v)) {
+    case ICAL_DATETIME_VALUE:
+        t = icalvalue_get_datetime(v);
+        break;
+    case ICAL_DATETIMEPERIOD_VALUE: {
+        struct icaldatetimeperiodtype dp = icalvalue_get_datetimeperiod(v);
+
+        t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
+        break;
+    }
+    case ICAL_PERIOD_VALUE:
+        t = icalvalue_get_period(v).start;
+        break;
+    case ICAL_X_VALUE:
+    case ICAL_TEXT_VALUE:
+        /* X-CALSTEWARD-*-SENT and other X- properties: parse the text */
+        s = icalvalue_isa(v) == ICAL_X_VALUE ? icalvalue_get_x(v)
+                                             : icalvalue_get_text(v);
+        if (s == NULL || strlen(s) < 15 || strlen(s) > 16)
+            return CST_ERR_PARSE;
+        t = icaltime_from_string(s);
+        break;
+    default:
+        return CST_ERR_PARSE; /* DATE and everything else */
+    }
+    if (icaltime_is_null_time(t) || t.is_date || !fields_ok(t))
+        return CST_ERR_PARSE;
+    if (t.zone == utc) {
+        *out = icaltime_as_timet_with_zone(t, utc);
+        return CST_OK;
+    }
+    t.zone = NULL;
+    param = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
+    if (param != NULL) {
+        if (vcal == NULL)
+            vcal = root_of(icalproperty_get_parent(prop));
+        z = cst_tz_resolve(vcal, icalparameter_get_tzid(param));
+        if (z == utc)
+            z = NULL;
+    }
+    *out = icaltime_as_timet_with_zone(t, z != NULL ? z : utc);
+    if (zone != NULL)
+        *zone = z;
+    return CST_OK;
+}
+
+time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone)
+{
+    const icaltimezone *z = t.zone;
+
+    if (z == NULL)
+        z = zone;
+    if (z == NULL)
+        z = icaltimezone_get_utc_timezone();
+    return icaltime_as_timet_with_zone(t, z);
+}
+
+int cst_tz_offset_at(icaltimezone *zone, time_t t)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    struct icaltimetype tt;
+
+    if (zone == NULL || zone == utc)
+        return 0;
+    tt = icaltime_from_timet_with_zone(t, 0, utc);
+    return icaltimezone_get_utc_offset_of_utc_time(zone, &tt, NULL);
+}
+
+void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n)
+{
+    /* RFC 3339 offsets have no seconds: drop those of old LMT offsets */
+    int off = cst_tz_offset_at(zone, t) / 60 * 60;
+    int aoff = off < 0 ? -off : off;
+    time_t local = t + off;
+    struct tm tm;
+
+    if (buf == NULL || n == 0)
+        return;
+    if (gmtime_r(&local, &tm) == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    if (zone == NULL || zone == icaltimezone_get_utc_timezone()) {
+        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        return;
+    }
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', aoff / 3600,
+             (aoff % 3600) / 60);
+}

@@ -16,12 +16,23 @@
  * name ("W. Europe Standard Time", "China Standard Time", also with
  * Outlook's quoting or "(UTC+08:00) Beijing, ..." display names), then
  * a known prefix stripped ("/mozilla.org/20050126_1/Europe/Berlin",
- * "/citadel.org/.../Europe/Berlin").  Returns NULL when none fits.
+ * "/citadel.org/.../Europe/Berlin": the last three, then two components
+ * are tried).  Only Olson-shaped names (letters, digits, _ - +, single
+ * slashes, at most 64 bytes) reach libical's table, which reads files
+ * under /usr/share/zoneinfo.  Returns NULL when none fits.
  * @par Ownership: the zone belongs to vcal or to libical; never free it.
  */
 icaltimezone *cst_tz_resolve(icalcomponent *vcal, const char *tzid);
 
-/* Returns the Olson name for a Windows time zone name, or NULL. */
+/*
+ * Returns the Olson name for a Windows time zone name (CLDR windowsZones,
+ * territory 001; ASCII case-insensitive; surrounding blanks and double
+ * quotes ignored) or for an Outlook display name ("(UTC+08:00) Beijing,
+ * Chongqing, Hong Kong, Urumqi", also "(GMT+08:00) ...").  An unknown
+ * display name with a whole-hour offset gives a fixed zone ("Etc/GMT-8");
+ * other offsets give NULL.  Returns NULL when nothing fits.
+ * @par Ownership: a static string.
+ */
 const char *cst_tz_windows_to_olson(const char *name);
 
 /*
@@ -29,6 +40,8 @@ const char *cst_tz_windows_to_olson(const char *name);
  * component inside vcal as a UTC instant.  A TZID is resolved with
  * cst_tz_resolve(); an unknown TZID and a floating time count as UTC.
  * Sets *zone (may be NULL) to the property's zone, NULL for UTC/floating.
+ * A PERIOD (RDATE) gives its start; an X- property's text value
+ * ("20230620T020000Z", as X-CALSTEWARD-AGENDA-SENT) is parsed.
  * Returns CST_OK, or CST_ERR_PARSE when the value is no DATE-TIME
  * (a DATE, a null or an invalid time).
  */
@@ -41,11 +54,15 @@ time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone);
 
 /*
  * Formats a UTC instant as ISO 8601 in zone (UTC when NULL):
- * "2023-06-23T10:00:00+08:00" (or "...Z" for UTC).  buf needs 32 bytes.
+ * "2023-06-23T10:00:00+08:00" (or "...Z" for NULL and for libical's UTC
+ * zone; "+00:00" for a zone such as Europe/London in winter).  Offsets
+ * with seconds (local mean time before ~1900) lose the seconds.  buf
+ * needs 32 bytes; the result is truncated to n - 1 bytes.
  */
 void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n);
 
-/* Returns the offset of zone from UTC at instant t, in seconds. */
+/* Returns the offset of zone from UTC at instant t, in seconds (0 for
+ * NULL). */
 int cst_tz_offset_at(icaltimezone *zone, time_t t);
 
 #endif /* CST_TZ_H */
