@@ -25,12 +25,22 @@ typedef struct cst_occurrence {
  * DTSTART..DTEND.  Each occurrence lasts DTEND - DTSTART (or DURATION).
  *
  * Sets *has_next / *next to the first occurrence with start >= now, and
- * *has_last / *last to the last occurrence with end <= now.  Gives up
- * after CST_MAX_OCCURRENCES instants (then *has_next may be 0 although
- * more would follow).
+ * *has_last / *last to the last occurrence with end <= now (the latest
+ * end; PERIOD RDATEs may differ in length).  Gives up after
+ * CST_MAX_OCCURRENCES instants (then *has_next may be 0 although more
+ * would follow).
  *
- * Returns CST_OK, or CST_ERR_PARSE when DTSTART is missing or no
- * DATE-TIME.
+ * The RRULE is expanded on the wall clock of DTSTART's zone (10:00 Europe/
+ * Berlin stays 10:00 across DST); a floating DTSTART or an unknown TZID
+ * counts as UTC.  DTSTART is always an occurrence (RFC 5545), whether the
+ * RRULE matches it or not.  EXDATEs and `skip` compare as UTC instants;
+ * an EXDATE;VALUE=DATE removes every occurrence on that day (in DTSTART's
+ * zone).  RDATE;VALUE=DATE is ignored (no time of day).  An RRULE libical
+ * cannot parse is ignored.  DTEND before DTSTART counts as no length.
+ *
+ * Returns CST_OK, CST_ERR_PARSE when DTSTART is missing or no DATE-TIME,
+ * CST_ERR_NOMEM when out of memory.  On error *has_next and *has_last
+ * are 0.
  */
 cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
                           time_t now, const time_t *skip, size_t n_skip,
