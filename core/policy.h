@@ -73,11 +73,23 @@ void cst_policy_init(cst_policy *p);
  * Reads a policy file's text over the defaults already in p (call
  * cst_policy_init() first).  Sections and keys as in spec section 6;
  * [rules] takes every rule id with off | info | warning | enforce.
- * Comments start with ';' or '#'.
+ * Comments start with ';' or '#' (also after a value, following a blank).
+ * Section and key names are ASCII case-insensitive; a repeated key takes
+ * the last value.  Ranges: agenda-min-days, agenda-max-days,
+ * materials-min-days 0..60 (agenda-min-days <= agenda-max-days, checked
+ * at the end; the error is on the line of the later of the two keys);
+ * default-due-days 1..60; minutes-max-hours 1..720; max-participants
+ * 1..1000; buffer-minutes 0..120.  Booleans: yes/no, true/false, on/off,
+ * 1/0.  language: en, zh_CN (also zh-CN, zh).  urgent-categories: a list
+ * separated by ',' or '，', at most CST_MAX_CATEGORIES of at most 63
+ * bytes, may be empty.  Lines hold at most 198 bytes (inih's limit) and
+ * may not be indented after a key (inih would read a continuation).
  *
  * Returns CST_OK; CST_ERR_INVALID for an unknown section or key, a bad
  * value or a number out of range, CST_ERR_PARSE for a line that is no
- * INI, CST_ERR_TOO_LARGE past CST_MAX_POLICY_BYTES.  On error err->line
+ * INI, an over-long line, a NUL byte or invalid UTF-8, CST_ERR_TOO_LARGE
+ * past CST_MAX_POLICY_BYTES, CST_ERR_NOMEM.  err may be NULL.  The first
+ * error in the text is reported.  On error err->line
  * is the 1-based line and err->msg names the key and the reason, e.g.
  * "[meeting] max-participants: 0 is out of range 1..1000".  p may be
  * partly changed on error.
