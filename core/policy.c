@@ -542,6 +542,7 @@ static int handler(void *user, const char *section, const char *name,
             c->p->language = CST_LANG_ZH_CN;
         else
             return fail(c, section, name, "\"%s\" is not en or zh_CN", buf);
+        c->p->language_set = 1;
         return 1;
     case K_LIST:
         return set_urgent(c, section, name, buf, len);

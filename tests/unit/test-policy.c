@@ -83,6 +83,7 @@ static void test_defaults(void)
     tap_str(p.urgent[0], "urgent", "default urgent 0");
     tap_str(p.urgent[1], "\xe7\xb4\xa7\xe6\x80\xa5", "default urgent 1");
     tap_int(p.language, CST_LANG_EN, "default language");
+    tap_int(p.language_set, 0, "default language is not set by a file");
     tap_int(p.timetable, 1, "default timetable");
     tap_int(p.prep_tasks, 1, "default prep-tasks");
     for (i = 0; i < CST_RULE__COUNT; i++)
@@ -436,6 +437,25 @@ static void test_limits(void)
             "err may be NULL on error");
 }
 
+/* A file that names the language says so; one that does not, does not
+ * (the command line then follows the environment). */
+static void test_language_set(void)
+{
+    cst_policy p;
+    cst_error err = {0, ""};
+    static const char with[] = "[output]\nlanguage = en\n";
+    static const char without[] = "[meeting]\nbuffer-minutes = 5\n";
+
+    cst_policy_init(&p);
+    tap_int(cst_policy_parse(&p, with, sizeof(with) - 1, &err), CST_OK,
+            "language_set: parses");
+    tap_int(p.language_set, 1, "language_set: set by [output] language");
+    cst_policy_init(&p);
+    tap_int(cst_policy_parse(&p, without, sizeof(without) - 1, &err), CST_OK,
+            "language_set: other file parses");
+    tap_int(p.language_set, 0, "language_set: not set without the key");
+}
+
 int main(void)
 {
     test_names();
@@ -446,5 +466,6 @@ int main(void)
     test_urgent();
     test_bad();
     test_limits();
+    test_language_set();
     return tap_done();
 }
