@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <uuid/uuid.h>
 
 #include "icaltext.h"
@@ -166,9 +167,11 @@ static void sb_cal_address(sbuf *b, const char *name,
     free(l.s);
 }
 
-/* The UID: UUID v5 of meeting UID, occurrence, kind and key. */
+/* The UID: UUID v5 of meeting UID, occurrence, kind and key; dup > 0
+ * for the dup-th repetition of the same key in one occurrence. */
 static void task_uid(const char *meeting_uid, const char *rid,
-                     cst_task_kind kind, const char *key, char out[40])
+                     cst_task_kind kind, const char *key, unsigned dup,
+                     char out[40])
 {
     uuid_t ns, u;
     sbuf name = {NULL, 0, 0, 0};
@@ -200,6 +203,12 @@ static void task_uid(const char *meeting_uid, const char *rid,
     sb_str(&name, cst_task_kind_name(kind));
     sb_put(&name, "\n", 1);
     sb_str(&name, folded);
+    if (dup > 0) {
+        char d[16];
+
+        snprintf(d, sizeof(d), "\n%u", dup);
+        sb_str(&name, d);
+    }
     uuid_parse(CST_UUID_NS, ns);
     uuid_generate_sha1(u, ns, name.s ? name.s : "", name.n);
     uuid_unparse_lower(u, out);
@@ -249,6 +258,7 @@ typedef struct task_spec {
     const cst_participant *owner;
     int completed;              /* prep tasks: condition holds */
     time_t completed_at;
+    unsigned dup;               /* repetition of the key, see task_uid */
 } task_spec;
 
 static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
@@ -261,7 +271,7 @@ static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
 
     memset(&t, 0, sizeof(t));
     t.kind = ts->kind;
-    task_uid(ev->uid, ts->rid, ts->kind, ts->key, t.uid);
+    task_uid(ev->uid, ts->rid, ts->kind, ts->key, ts->dup, t.uid);
     sb_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
                "BEGIN:VTODO\r\n");
     snprintf(line, sizeof(line), "UID:%s", t.uid);
@@ -408,16 +418,26 @@ static cst_status prep_tasks(const cst_tasks_in *in, const cst_event *ev,
 static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
                                const cst_occurrence *occ, cst_task_list *out)
 {
-    char rid[32], date[16];
-    size_t i;
-    cst_status st;
+    const cst_span *next = &ev->sections.sec[CST_SEC_NEXT];
+    cst_date ref = cst_event_local_date(ev, occ->start);
+    char rid[32], date[16], (*base)[40];
+    size_t i, j, off, dl;
+    cst_status st = CST_OK;
 
     occurrence_id(ev, occ->start, rid, sizeof(rid));
     local_date_text(ev, occ->start, date, sizeof(date));
+    /* the same task text twice in the minutes (two owners, say) would
+     * give one UID twice: the repetitions are numbered */
+    base = malloc(ev->actions.n * sizeof(*base));
+    if (base == NULL)
+        return CST_ERR_NOMEM;
+    for (i = 0; i < ev->actions.n; i++)
+        task_uid(ev->uid, rid, CST_TASK_ACTION_ITEM, ev->actions.items[i].task,
+                 0, base[i]);
     for (i = 0; i < ev->actions.n; i++) {
         const cst_action_item *a = &ev->actions.items[i];
         sbuf desc = {NULL, 0, 0, 0};
-        cst_date due;
+        cst_date due, d;
         task_spec ts;
         int idx = a->owner ? cst_event_resolve_owner(ev, a->owner) : -1;
 
@@ -425,13 +445,23 @@ static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
         ts.kind = CST_TASK_ACTION_ITEM;
         ts.rid = rid;
         ts.key = a->task;
+        for (j = 0; j < i; j++)
+            ts.dup += strcmp(base[j], base[i]) == 0;
         ts.summary = a->task;
         ts.priority = a->priority;
         ts.owner = idx >= 0 ? &ev->people[idx] : NULL;
         if (a->has_due) {
             due = a->due;
+            /* the model read the minutes as of the master's DTSTART;
+             * relative dates count from this occurrence's date */
+            if (ev->is_recurring && a->due_text != NULL
+                && cst_due_parse(a->due_text, strlen(a->due_text), &ref, &d))
+                due = d;
         } else if (ev->has_next_meeting) {
             due = ev->next_meeting;
+            if (ev->is_recurring
+                && cst_due_find(next->text, next->len, &ref, &off, &dl, &d))
+                due = d;
             due.has_time = 0;
         } else {
             due = cst_event_local_date(ev, occ->start);
@@ -469,15 +499,38 @@ static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
         sb_str(&desc, ")");
         if (desc.oom) {
             free(desc.s);
-            return CST_ERR_NOMEM;
+            st = CST_ERR_NOMEM;
+            break;
         }
         ts.description = desc.s;
         st = emit(in, ev, &ts, out);
         free(desc.s);
         if (st != CST_OK)
-            return st;
+            break;
     }
-    return CST_OK;
+    free(base);
+    return st;
+}
+
+/* Returns 1 when an earlier meeting of the object has the same UID and
+ * occurrence as event i (a second master, or a second override of one
+ * instance: an iTIP stream, say): its tasks would repeat their UIDs, so
+ * only the first one gives tasks. */
+static int repeated_event(const cst_object *obj, size_t i)
+{
+    const cst_event *ev = cst_object_event(obj, i);
+    size_t j;
+
+    for (j = 0; j < i; j++) {
+        const cst_event *x = cst_object_event(obj, j);
+
+        if (x->is_meeting && strcmp(x->uid, ev->uid) == 0
+            && x->is_override == ev->is_override
+            && (!ev->is_override
+                || strcmp(x->recurrence_id, ev->recurrence_id) == 0))
+            return 1;
+    }
+    return 0;
 }
 
 cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
@@ -498,7 +551,7 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         int has_next = 0, has_last = 0;
         cst_occurrence next, last, own;
 
-        if (!ev->is_meeting)
+        if (!ev->is_meeting || repeated_event(obj, i))
             continue;
         for (j = 0; j < cst_object_n_events(obj) && n_skip < 64; j++) {
             const cst_event *x = cst_object_event(obj, j);
@@ -633,6 +686,23 @@ static int same_values(const cst_icaltext *ta, int a, const cst_icaltext *tb,
     return i < 0 && j < 0;
 }
 
+/* Returns 1 when comp c of t has STATUS:value, 0 when not, -1 when out
+ * of memory. */
+static int status_is(const cst_icaltext *t, int c, const char *value)
+{
+    int i = cst_icaltext_find_prop(t, c, "STATUS", 0), r;
+    char *v;
+
+    if (i < 0)
+        return 0;
+    v = cst_icaltext_value(t, (size_t)i);
+    if (v == NULL)
+        return -1;
+    r = strcasecmp(v, value) == 0;
+    free(v);
+    return r;
+}
+
 /* Replaces every `name` line of comp ec in te with those of comp fc in
  * tf: the new lines go where the first old one was. */
 static cst_status replace_all(cst_edits *e, const cst_icaltext *te, int ec,
@@ -684,7 +754,7 @@ cst_status cst_task_merge(const char *existing, size_t existing_len,
     cst_icaltext te, tf;
     cst_edits e = {NULL, 0, 0};
     cst_status st;
-    int ec, fc, k, changed = 0, same;
+    int ec, fc, k, changed = 0, same, done_e, done_f;
     const char *const *lists[2] = {owned_always, owned_prep};
     size_t li;
 
@@ -704,10 +774,22 @@ cst_status cst_task_merge(const char *existing, size_t existing_len,
         st = CST_ERR_PARSE;
         goto done;
     }
+    done_e = status_is(&te, ec, "COMPLETED");
+    done_f = status_is(&tf, fc, "COMPLETED");
+    if (done_e < 0 || done_f < 0) {
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
     for (li = 0; li < 2; li++) {
         if (li == 1 && fresh->kind == CST_TASK_ACTION_ITEM)
             break; /* the owner's progress is the owner's */
         for (k = 0; lists[li][k] != NULL; k++) {
+            /* a prep task completed on both sides keeps the moment it was
+             * first completed: without a first-sent stamp the fresh copy
+             * says `now`, which would rewrite the task on every run */
+            if (li == 1 && done_e && done_f
+                && strcmp(lists[li][k], "COMPLETED") == 0)
+                continue;
             same = same_values(&te, ec, &tf, fc, lists[li][k]);
             if (same < 0) {
                 st = CST_ERR_NOMEM;
