@@ -338,43 +338,45 @@ size_t cst_icaltext_raw_offset(const cst_icaltext *t, size_t i, size_t k)
     }
 }
 
+/* Returns the first ';' of s outside double quotes, or NULL. */
+static char *next_param(char *s)
+{
+    int quoted = 0;
+
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else if (*s == ';' && !quoted)
+            return s;
+    }
+    return NULL;
+}
+
 char *cst_icaltext_param(const cst_icaltext *t, size_t i, const char *param)
 {
     const cst_ical_prop *p = &t->props[i];
     char *head = unfold_copy(t->buf, p->start, p->colon);
-    char *s, *r = NULL;
+    char *s, *v, *e, *r = NULL;
     size_t plen = strlen(param);
 
     if (head == NULL)
         return NULL;
-    s = strchr(head, ';');
-    while (s != NULL) {
-        char *v, *e;
-        int match;
-
+    /* ";" separates parameters, and may appear inside a quoted value --
+     * also in a later value of a list: MEMBER="a","b;c";CN=x */
+    for (s = next_param(head); s != NULL; s = next_param(s)) {
         s++;
-        match = cst_prefix_ci(s, strlen(s), param) == plen && s[plen] == '=';
-        v = strchr(s, '=');
-        if (v == NULL)
-            break;
-        v++;
+        if (cst_prefix_ci(s, strlen(s), param) != plen || s[plen] != '=')
+            continue;
+        v = s + plen + 1;
         if (*v == '"') {
             e = strchr(v + 1, '"');
-            if (e == NULL)
-                break;
-            if (match) {
+            if (e != NULL)
                 r = cst_strndup(v + 1, (size_t)(e - v - 1));
-                break;
-            }
-            s = strchr(e, ';');
         } else {
-            e = v + strcspn(v, ";");
-            if (match) {
-                r = cst_strndup(v, (size_t)(e - v));
-                break;
-            }
-            s = *e ? e : NULL;
+            e = next_param(v);
+            r = cst_strndup(v, e ? (size_t)(e - v) : strlen(v));
         }
+        break;
     }
     free(head);
     return r;
@@ -394,30 +396,36 @@ void cst_edits_fini(cst_edits *e)
     memset(e, 0, sizeof(*e));
 }
 
+static int utf8_cont(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
 char *cst_ical_fold(const char *line, size_t len, size_t first,
                     const char *eol, size_t *out_len)
 {
-    size_t el = strlen(eol), room, o = 0, i = 0, take;
+    size_t el = strlen(eol), room, o = 0, i = 0, take, j;
     char *r;
 
-    /* worst case: every 1 octet becomes a line (never: >= 71 per line) */
+    /* folds: at most one before any content (first >= 72) and then one per
+     * >= 71 octets (74 less a UTF-8 character cut back) */
     r = malloc(len + (len / 60 + 2) * (el + 1) + 1);
     if (r == NULL)
         return NULL;
-    room = first < 75 ? 75 - first : 1;
+    room = first < 75 ? 75 - first : 0;
     while (i < len) {
         take = len - i < room ? len - i : room;
-        /* never split a UTF-8 sequence */
-        while (take > 0 && i + take < len
-               && ((unsigned char)line[i + take] & 0xC0) == 0x80)
-            take--;
-        if (take == 0) {
-            /* no room left on this line for the next character */
-            take = 1;
-            while (i + take < len
-                   && ((unsigned char)line[i + take] & 0xC0) == 0x80)
-                take++;
+        /* never split a UTF-8 sequence: back off over at most 3
+         * continuation octets; more than that is no UTF-8, cut anywhere */
+        if (i + take < len) {
+            j = take;
+            while (j > 0 && take - j < 3 && utf8_cont(line[i + j]))
+                j--;
+            if (!utf8_cont(line[i + j]))
+                take = j;
         }
+        /* take is 0 only on the first line, when the octets it already
+         * holds leave no room for the next character: fold at once */
         memcpy(r + o, line + i, take);
         o += take;
         i += take;
@@ -505,11 +513,32 @@ static int cmp_edit(const void *a, const void *b)
     return x < y ? -1 : (x > y);
 }
 
+/*
+ * Appends n bytes to r at *o.  from is their offset in the text, or
+ * SIZE_MAX for an edit's bytes; *seam is the offset just after the bytes
+ * appended last when they came from the text.  Where an edit would make a
+ * lone CR before it and an LF after it one CRLF line end (which would turn
+ * a blank LF line and its continuation into a continuation of the line
+ * before), an LF is added first so that the lines stay apart.
+ */
+static void put(char *r, size_t *o, const char *p, size_t n, size_t from,
+                size_t *seam)
+{
+    if (n == 0)
+        return;
+    if (*o > 0 && r[*o - 1] == '\r' && p[0] == '\n'
+        && (from == SIZE_MAX || from != *seam))
+        r[(*o)++] = '\n';
+    memcpy(r + *o, p, n);
+    *o += n;
+    *seam = from == SIZE_MAX ? SIZE_MAX : from + n;
+}
+
 cst_status cst_edits_apply(const cst_edits *e, const cst_icaltext *t,
                            char **out, size_t *out_len)
 {
     const cst_edit **order = NULL;
-    size_t i, total = t->len, o = 0, pos = 0;
+    size_t i, total = t->len, o = 0, pos = 0, seam = SIZE_MAX;
     cst_status st = CST_OK;
     char *r = NULL;
 
@@ -521,7 +550,7 @@ cst_status cst_edits_apply(const cst_edits *e, const cst_icaltext *t,
     }
     for (i = 0; i < e->n; i++) {
         order[i] = &e->v[i];
-        total += e->v[i].text_len;
+        total += e->v[i].text_len + 2;  /* + an LF at each seam */
     }
     if (e->n > 1)
         qsort(order, e->n, sizeof(*order), cmp_edit);
@@ -533,18 +562,15 @@ cst_status cst_edits_apply(const cst_edits *e, const cst_icaltext *t,
     for (i = 0; i < e->n; i++) {
         const cst_edit *x = order[i];
 
-        if (x->at < pos || x->at + x->del > t->len) {
+        if (x->at < pos || x->at > t->len || x->del > t->len - x->at) {
             st = CST_ERR_INVALID;
             goto done;
         }
-        memcpy(r + o, t->buf + pos, x->at - pos);
-        o += x->at - pos;
-        memcpy(r + o, x->text, x->text_len);
-        o += x->text_len;
+        put(r, &o, t->buf + pos, x->at - pos, pos, &seam);
+        put(r, &o, x->text, x->text_len, SIZE_MAX, &seam);
         pos = x->at + x->del;
     }
-    memcpy(r + o, t->buf + pos, t->len - pos);
-    o += t->len - pos;
+    put(r, &o, t->buf + pos, t->len - pos, pos, &seam);
     r[o] = '\0';
     *out = r;
     *out_len = o;
