@@ -1,0 +1,205 @@
+/*
+ * caldav.h -- calsteward's CalDAV client (RFC 4791 over RFC 4918), on
+ * libcurl.  The only code of calsteward that includes curl.h.
+ *
+ * One cst_dav holds one curl easy handle, so consecutive requests reuse the
+ * connection.  HTTP errors are not failures: a request that got an answer
+ * returns CST_OK with the status in the response and the caller decides.
+ * Failures are transport failures (CST_ERR_IO, err->msg names the method,
+ * the URL without credentials and curl's message), a body past max_body
+ * (CST_ERR_TOO_LARGE), invalid arguments (CST_ERR_INVALID), memory
+ * (CST_ERR_NOMEM).
+ *
+ * Thread safety: no mutable globals.  The program calls
+ * cst_dav_global_init() (curl_global_init + xmlInitParser) once, before it
+ * starts threads -- mod_calsteward does it in child_init -- and
+ * cst_dav_global_cleanup() once at the end.  A cst_dav may be used by one
+ * thread at a time; give each thread (or each request) its own.  Signals
+ * are never used (CURLOPT_NOSIGNAL).
+ *
+ * Redirects (301, 302, 303, 307, 308) are followed for GET and PROPFIND
+ * only, at most CST_DAV_MAX_REDIRECTS times, to http/https URLs only and
+ * never from https to http; credentials go only to the scheme, host and
+ * port of the URL the caller asked for -- a redirect elsewhere is followed
+ * without them.  Other methods return the 3xx as it is.
+ */
+#ifndef CST_DAV_CALDAV_H
+#define CST_DAV_CALDAV_H
+
+#include "core/cst.h"
+#include "caldav/multistatus.h"
+
+#include <stddef.h>
+
+#define CST_DAV_CONNECT_TIMEOUT_MS 3000L
+#define CST_DAV_TIMEOUT_MS         10000L
+#define CST_DAV_MAX_REDIRECTS      3
+#define CST_DAV_MAX_HEADER_VALUE   8192u /* ETag, Location kept up to this */
+
+/* Calendar component bits (supported-calendar-component-set). */
+#define CST_DAV_VEVENT   1u
+#define CST_DAV_VTODO    2u
+#define CST_DAV_VJOURNAL 4u
+#define CST_DAV_ALL_COMPONENTS (CST_DAV_VEVENT | CST_DAV_VTODO | CST_DAV_VJOURNAL)
+
+/* Depth header values for cst_dav_propfind(). */
+#define CST_DAV_DEPTH_INFINITY (-1)
+
+typedef struct cst_dav cst_dav;
+
+/*
+ * Options.  A zeroed struct gives every default; strings are copied by
+ * cst_dav_new() and may be freed afterwards.  At most one of (user,
+ * password), bearer and authorization may be set.
+ */
+typedef struct cst_dav_opts {
+    long connect_timeout_ms; /* 0 = CST_DAV_CONNECT_TIMEOUT_MS */
+    long timeout_ms;         /* whole transfer; 0 = CST_DAV_TIMEOUT_MS */
+    /* TLS certificates and host names are always verified.  Setting this
+     * to 1 turns it off and is the only way to; cst_dav_insecure() says so
+     * afterwards, for the caller to log. */
+    int insecure_skip_tls_verify;
+    const char *ca_file; /* CA bundle (PEM) instead of the system's; NULL */
+    size_t max_body;     /* response body bytes; 0 = 4 MiB */
+    const char *user_agent; /* NULL = "calsteward/VERSION" */
+    /* Authentication, one of: */
+    const char *user;       /* with password: Basic */
+    const char *password;
+    const char *bearer;     /* "Authorization: Bearer <bearer>" */
+    /* A raw Authorization header value sent as it is, e.g. the one the
+     * Apache module received from its client ("Basic dXNlcjpwdw=="). */
+    const char *authorization;
+} cst_dav_opts;
+
+/* One HTTP exchange's answer.  Initialise with cst_dav_response_init()
+ * (or zero it); every request function resets it before filling it. */
+typedef struct cst_dav_response {
+    long status;        /* HTTP status, 0 when nothing was received */
+    char *body;         /* heap, NUL-terminated (never NULL after a request
+                           returned CST_OK), body_len bytes before the NUL */
+    size_t body_len;
+    char *etag;         /* ETag header verbatim (quotes, W/ kept) or NULL */
+    char *location;     /* Location header verbatim or NULL */
+    char *content_type; /* Content-Type header or NULL */
+    char *url;          /* the URL finally answered (after redirects) */
+} cst_dav_response;
+
+void cst_dav_response_init(cst_dav_response *r);
+/* Frees what r owns and re-initialises it; accepts NULL. */
+void cst_dav_response_fini(cst_dav_response *r);
+
+/* Once per process, before any thread uses the client: curl_global_init()
+ * and xmlInitParser().  Returns CST_OK or CST_ERR_IO. */
+cst_status cst_dav_global_init(cst_error *err);
+void cst_dav_global_cleanup(void);
+
+/*
+ * Creates a client.  o may be NULL (all defaults, no authentication).
+ * Returns NULL on failure with err set (CST_ERR_INVALID for conflicting
+ * credentials or a CR/LF in a header value; out of memory).
+ * @par Ownership  the caller owns the result; cst_dav_free() releases it.
+ */
+cst_dav *cst_dav_new(const cst_dav_opts *o, cst_error *err);
+
+/* Frees *d (NULL allowed) and sets *d to NULL. */
+void cst_dav_free(cst_dav **d);
+
+/* Returns 1 when TLS verification was turned off in the options. */
+int cst_dav_insecure(const cst_dav *d);
+
+/* The HTTP status of the last exchange (0 when none was received); the
+ * discovery helpers below leave it for callers that must pass a 401 on. */
+long cst_dav_last_status(const cst_dav *d);
+
+/* --- raw requests: CST_OK whenever an HTTP answer arrived -------------- */
+
+/* GET url. */
+cst_status cst_dav_get(cst_dav *d, const char *url, cst_dav_response *resp,
+                       cst_error *err);
+
+/*
+ * PUT len bytes of body (borrowed for the call) to url.  content_type NULL
+ * = "text/calendar; charset=utf-8".  if_match: NULL, "*" or an ETag as
+ * the server gave it (quotes included); if_none_match likewise (usually
+ * "*" to create only).
+ */
+cst_status cst_dav_put(cst_dav *d, const char *url, const char *body,
+                       size_t len, const char *content_type,
+                       const char *if_match, const char *if_none_match,
+                       cst_dav_response *resp, cst_error *err);
+
+/* DELETE url, conditional on if_match when not NULL. */
+cst_status cst_dav_delete(cst_dav *d, const char *url, const char *if_match,
+                          cst_dav_response *resp, cst_error *err);
+
+/* PROPFIND url with Depth 0, 1 or CST_DAV_DEPTH_INFINITY; xml_body NULL
+ * sends an empty body (allprop). */
+cst_status cst_dav_propfind(cst_dav *d, const char *url, int depth,
+                            const char *xml_body, cst_dav_response *resp,
+                            cst_error *err);
+
+/* MKCALENDAR url, setting displayname (NULL = none) and the supported
+ * components (0 = leave it to the server). */
+cst_status cst_dav_mkcalendar(cst_dav *d, const char *url,
+                              const char *displayname,
+                              unsigned components_mask,
+                              cst_dav_response *resp, cst_error *err);
+
+/* --- helpers: CST_OK only on a 207 that parsed ------------------------ *
+ * A non-207 answer returns CST_ERR_IO with the status in err->msg and in
+ * cst_dav_last_status(); a malformed body CST_ERR_PARSE.                  */
+
+/* Sets *mask to the components the collection takes; a collection that
+ * does not say (no supported-calendar-component-set) takes them all. */
+cst_status cst_dav_supported_components(cst_dav *d, const char *collection_url,
+                                        unsigned *mask, cst_error *err);
+
+/* Sets *href to the absolute URL of the current user's principal (RFC
+ * 5397), or to NULL when the server does not report one.
+ * @par Ownership  *href is the caller's, free() it. */
+cst_status cst_dav_current_user_principal(cst_dav *d, const char *url,
+                                          char **href, cst_error *err);
+
+/* Sets *href to the absolute URL of the principal's first
+ * calendar-home-set, or NULL when not reported.  Caller frees. */
+cst_status cst_dav_calendar_home(cst_dav *d, const char *principal_url,
+                                 char **href, cst_error *err);
+
+/* Sets *out to the absolute URLs of the principal's
+ * calendar-user-address-set hrefs ("mailto:..." kept as they are), *n to
+ * their count.  Caller frees with cst_dav_strings_free(). */
+cst_status cst_dav_user_addresses(cst_dav *d, const char *principal_url,
+                                  char ***out, size_t *n, cst_error *err);
+void cst_dav_strings_free(char ***v, size_t n);
+
+typedef struct cst_dav_calendar {
+    char *href;        /* absolute URL */
+    char *displayname; /* NULL when none */
+    unsigned components; /* CST_DAV_* bits; all when not reported */
+} cst_dav_calendar;
+
+/* Lists the calendar collections (resourcetype C:calendar) directly in
+ * home_url (PROPFIND Depth 1), in the server's order.
+ * @par Ownership  *v is the caller's: cst_dav_calendars_free(v, n). */
+cst_status cst_dav_list_calendars(cst_dav *d, const char *home_url,
+                                  cst_dav_calendar **v, size_t *n,
+                                  cst_error *err);
+/* Frees *v (NULL allowed) and sets it to NULL. */
+void cst_dav_calendars_free(cst_dav_calendar **v, size_t n);
+
+/* --- URLs -------------------------------------------------------------- */
+
+/*
+ * Resolves href (absolute, absolute-path or relative, as in a multistatus
+ * or a Location header) against base with curl's URL API.
+ * Returns CST_OK with *out set (caller frees), CST_ERR_INVALID when either
+ * does not parse, CST_ERR_NOMEM.
+ */
+cst_status cst_dav_url_resolve(const char *base, const char *href,
+                               char **out, cst_error *err);
+
+/* Returns 1 when a and b have the same scheme, host and port (the port
+ * defaulted from the scheme), else 0 (also when either does not parse). */
+int cst_dav_same_origin(const char *a, const char *b);
+
+#endif /* CST_DAV_CALDAV_H */

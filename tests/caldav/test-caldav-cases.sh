@@ -1,0 +1,83 @@
+#!/bin/sh
+# test-caldav-cases.sh -- the CalDAV client against canned replies (TAP).
+#
+# For every tests/caldav/data/caseNNN: start replay.py on a free loopback
+# port with the case's replies, run caldav-driver with the case's client
+# lines, then let replay.py compare the recorded requests and the driver's
+# output with the case's expectations.  One TAP line per case.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+builddir=${top_builddir:-.}
+PY=${PYTHON3:-/usr/bin/python3}
+REPLAY="$srcdir/tests/caldav/replay.py"
+DRIVER="$builddir/tests/caldav/caldav-driver"
+DATA="$srcdir/tests/caldav/data"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cst-dav-cases.XXXXXX") || exit 1
+srv=""
+cleanup() {
+    if [ -n "$srv" ]; then
+        kill "$srv" 2>/dev/null
+        wait "$srv" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+if [ ! -x "$PY" ]; then
+    echo "1..0 # SKIP no $PY"
+    exit 0
+fi
+
+n=0
+failed=0
+for case in "$DATA"/case[0-9]*; do
+    n=$((n + 1))
+    id=$(basename "$case")
+    name=$("$PY" "$REPLAY" section "$case" name 0 | head -n 1)
+    : >"$tmp/port"
+    "$PY" "$REPLAY" serve "$case" "$tmp/log" >"$tmp/port" 2>"$tmp/server.err" &
+    srv=$!
+    i=0
+    while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    port=$(cat "$tmp/port")
+    if [ -z "$port" ]; then
+        echo "not ok $n - $id: $name (replay server did not start)"
+        sed 's/^/# /' "$tmp/server.err"
+        failed=$((failed + 1))
+        kill "$srv" 2>/dev/null
+        wait "$srv" 2>/dev/null
+        srv=""
+        continue
+    fi
+    # the driver's arguments: one per line of the client section
+    set -- "http://127.0.0.1:$port"
+    "$PY" "$REPLAY" section "$case" client "$port" >"$tmp/client"
+    while IFS= read -r line; do
+        [ -n "$line" ] && set -- "$@" "$line"
+    done <"$tmp/client"
+    if "$PY" "$REPLAY" section "$case" client-body "$port" >"$tmp/body"; then
+        set -- "$@" "body-file=$tmp/body"
+    fi
+    timeout 30 "$DRIVER" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    kill "$srv" 2>/dev/null
+    wait "$srv" 2>/dev/null
+    srv=""
+    if [ $rc -eq 0 ] &&
+        "$PY" "$REPLAY" check "$case" "$tmp/log" "$tmp/out" "$port" \
+            >"$tmp/check"; then
+        echo "ok $n - $id: $name"
+    else
+        echo "not ok $n - $id: $name (driver exit $rc)"
+        cat "$tmp/check" 2>/dev/null
+        sed 's/^/# stderr: /' "$tmp/err"
+        failed=$((failed + 1))
+    fi
+done
+echo "1..$n"
+[ $failed -eq 0 ]
