@@ -33,41 +33,41 @@
 /* 2023-07-10T00:00:00Z: long after the meeting */
 #define LATER ((time_t)1688947200)
 
-#define VTZ_SHANGHAI                                                         \
-    "BEGIN:VTIMEZONE\r\n"                                                    \
-    "TZID:Asia/Shanghai\r\n"                                                 \
-    "BEGIN:STANDARD\r\n"                                                     \
-    "TZOFFSETFROM:+0800\r\n"                                                 \
-    "TZOFFSETTO:+0800\r\n"                                                   \
-    "TZNAME:CST\r\n"                                                         \
-    "DTSTART:19700101T000000\r\n"                                            \
-    "END:STANDARD\r\n"                                                       \
+#define VTZ_SHANGHAI                                                           \
+    "BEGIN:VTIMEZONE\r\n"                                                      \
+    "TZID:Asia/Shanghai\r\n"                                                   \
+    "BEGIN:STANDARD\r\n"                                                       \
+    "TZOFFSETFROM:+0800\r\n"                                                   \
+    "TZOFFSETTO:+0800\r\n"                                                     \
+    "TZNAME:CST\r\n"                                                           \
+    "DTSTART:19700101T000000\r\n"                                              \
+    "END:STANDARD\r\n"                                                         \
     "END:VTIMEZONE\r\n"
 
-#define VTZ_NEW_YORK                                                         \
-    "BEGIN:VTIMEZONE\r\n"                                                    \
-    "TZID:America/New_York\r\n"                                              \
-    "BEGIN:DAYLIGHT\r\n"                                                     \
-    "TZOFFSETFROM:-0500\r\n"                                                 \
-    "TZOFFSETTO:-0400\r\n"                                                   \
-    "TZNAME:EDT\r\n"                                                         \
-    "DTSTART:20070311T020000\r\n"                                            \
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"                              \
-    "END:DAYLIGHT\r\n"                                                       \
-    "BEGIN:STANDARD\r\n"                                                     \
-    "TZOFFSETFROM:-0400\r\n"                                                 \
-    "TZOFFSETTO:-0500\r\n"                                                   \
-    "TZNAME:EST\r\n"                                                         \
-    "DTSTART:20071104T020000\r\n"                                            \
-    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n"                             \
-    "END:STANDARD\r\n"                                                       \
+#define VTZ_NEW_YORK                                                           \
+    "BEGIN:VTIMEZONE\r\n"                                                      \
+    "TZID:America/New_York\r\n"                                                \
+    "BEGIN:DAYLIGHT\r\n"                                                       \
+    "TZOFFSETFROM:-0500\r\n"                                                   \
+    "TZOFFSETTO:-0400\r\n"                                                     \
+    "TZNAME:EDT\r\n"                                                           \
+    "DTSTART:20070311T020000\r\n"                                              \
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"                                \
+    "END:DAYLIGHT\r\n"                                                         \
+    "BEGIN:STANDARD\r\n"                                                       \
+    "TZOFFSETFROM:-0400\r\n"                                                   \
+    "TZOFFSETTO:-0500\r\n"                                                     \
+    "TZNAME:EST\r\n"                                                           \
+    "DTSTART:20071104T020000\r\n"                                              \
+    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n"                               \
+    "END:STANDARD\r\n"                                                         \
     "END:VTIMEZONE\r\n"
 
-#define PEOPLE                                                               \
-    "ORGANIZER;CN=Zhang San:mailto:zhangsan@example.com\r\n"                 \
-    "ATTENDEE;CN=Li Si;PARTSTAT=ACCEPTED:mailto:lisi@example.com\r\n"        \
+#define PEOPLE                                                                 \
+    "ORGANIZER;CN=Zhang San:mailto:zhangsan@example.com\r\n"                   \
+    "ATTENDEE;CN=Li Si;PARTSTAT=ACCEPTED:mailto:lisi@example.com\r\n"          \
     "ATTENDEE;CN=王五;PARTSTAT=NEEDS-ACTION:mailto:wangwu@example.com\r\n"   \
-    "ATTENDEE;CN=Sun Qi:mailto:sunqi@example.com\r\n"                        \
+    "ATTENDEE;CN=Sun Qi:mailto:sunqi@example.com\r\n"                          \
     "ATTENDEE;CN=\"Zhao, Liu\":MAILTO:ZhaoLiu@Example.com\r\n"
 
 #define SH_START "DTSTART;TZID=Asia/Shanghai:20230620T100000\r\n"
@@ -174,8 +174,8 @@ static char *get_line(const char *ics, const char *name)
     if (u == NULL)
         abort();
     for (i = 0; i < n; i++) {
-        if (ics[i] == '\r' && ics[i + 1] == '\n'
-            && (ics[i + 2] == ' ' || ics[i + 2] == '\t')) {
+        if (ics[i] == '\r' && ics[i + 1] == '\n' &&
+            (ics[i + 2] == ' ' || ics[i + 2] == '\t')) {
             i += 2;
             continue;
         }
@@ -191,8 +191,8 @@ static char *get_line(const char *ics, const char *name)
 
         if (eol == NULL)
             eol = line + strlen(line);
-        if ((size_t)(eol - line) > nl && strncmp(line, name, nl) == 0
-            && (line[nl] == ':' || line[nl] == ';')) {
+        if ((size_t)(eol - line) > nl && strncmp(line, name, nl) == 0 &&
+            (line[nl] == ':' || line[nl] == ';')) {
             r = malloc((size_t)(eol - line) + 1);
             if (r == NULL)
                 abort();
@@ -241,8 +241,7 @@ static int lic_errors(icalcomponent *c)
 
 /* Parses ics with libical, runs the restriction check and asserts that
  * nothing was flagged.  Returns the number of VTODOs. */
-static int check_valid(const char *ics, const char *what, size_t ci,
-                       size_t ti)
+static int check_valid(const char *ics, const char *what, size_t ci, size_t ti)
 {
     icalcomponent *c = icalparser_parse_string(ics), *k;
     int n = 0;
@@ -250,8 +249,7 @@ static int check_valid(const char *ics, const char *what, size_t ci,
     if (!tap_ok(c != NULL, "%s[%zu] task[%zu] libical parses", what, ci, ti))
         return 0;
     icalrestriction_check(c);
-    tap_int(lic_errors(c), 0, "%s[%zu] task[%zu] no X-LIC-ERROR", what, ci,
-            ti);
+    tap_int(lic_errors(c), 0, "%s[%zu] task[%zu] no X-LIC-ERROR", what, ci, ti);
     for (k = icalcomponent_get_first_component(c, ICAL_VTODO_COMPONENT);
          k != NULL;
          k = icalcomponent_get_next_component(c, ICAL_VTODO_COMPONENT))
@@ -316,16 +314,16 @@ static void check_common(const cst_task *t, time_t now, const char *rel,
                          const char *what, size_t ci, size_t ti)
 {
     char want[128], stamp[32];
-    struct icaltimetype u = icaltime_from_timet_with_zone(
-        now, 0, icaltimezone_get_utc_timezone());
+    struct icaltimetype u =
+        icaltime_from_timet_with_zone(now, 0, icaltimezone_get_utc_timezone());
 
     tap_int(check_valid(t->ics, what, ci, ti), 1, "%s[%zu] task[%zu] one VTODO",
             what, ci, ti);
     tap_int(t->len, strlen(t->ics), "%s[%zu] task[%zu] len", what, ci, ti);
     snprintf(want, sizeof(want), "UID:%s", t->uid);
     check_line(t->ics, "UID", want, what, ci, ti);
-    snprintf(stamp, sizeof(stamp), "DTSTAMP:%04d%02d%02dT%02d%02d%02dZ",
-             u.year, u.month, u.day, u.hour, u.minute, u.second);
+    snprintf(stamp, sizeof(stamp), "DTSTAMP:%04d%02d%02dT%02d%02d%02dZ", u.year,
+             u.month, u.day, u.hour, u.minute, u.second);
     check_line(t->ics, "DTSTAMP", stamp, what, ci, ti);
     check_line(t->ics, "ORGANIZER",
                "ORGANIZER;CN=Zhang San:mailto:zhangsan@example.com", what, ci,
@@ -335,8 +333,8 @@ static void check_common(const cst_task *t, time_t now, const char *rel,
     snprintf(want, sizeof(want), "X-CALSTEWARD-KIND:%s",
              cst_task_kind_name(t->kind));
     check_line(t->ics, "X-CALSTEWARD-KIND", want, what, ci, ti);
-    tap_ok(strstr(t->ics, "\r\n\r\n") == NULL
-               && t->ics[t->len - 2] == '\r' && t->ics[t->len - 1] == '\n',
+    tap_ok(strstr(t->ics, "\r\n\r\n") == NULL && t->ics[t->len - 2] == '\r' &&
+               t->ics[t->len - 1] == '\n',
            "%s[%zu] task[%zu] CRLF throughout", what, ci, ti);
 }
 
@@ -356,8 +354,8 @@ static const struct act_case {
     const char *vtz;   /* NULL: Asia/Shanghai */
     const char *start; /* DTSTART line, NULL: 2023-06-20 10:00 Shanghai */
     const char *end;
-    time_t now;        /* 0: AFTER */
-    const char *from;  /* NULL: FROM_MEETING */
+    time_t now;       /* 0: AFTER */
+    const char *from; /* NULL: FROM_MEETING */
     size_t n;
     struct want_task t[MAX_WANT];
 } act_cases[] = {
@@ -371,7 +369,12 @@ static const struct act_case {
      "| Send the minutes | Li Si | 2023-06-23 | minutes in wiki | high |\n"
      "| Book the room | @wangwu | Friday 18:00 | | P3 |\n"
      "| Call the vendor | Sun Qi | | | medium |\n",
-     NULL, NULL, NULL, 0, NULL, 3,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     3,
      {{"Send the minutes", "DUE;VALUE=DATE:20230623", 1, "lisi@example.com",
        "Li Si", "Deliverable: minutes in wiki"},
       {"Book the room", "DUE:20230623T100000Z", 9, "wangwu@example.com", "王五",
@@ -387,7 +390,12 @@ static const struct act_case {
      "| 1 | 整理预算方案 | 王五 | 6月30日 | 提交给财务部 | 高 |\n"
      "| 2 | 更新排期 | 李四 | 下周五 18:00 | 甘特图 | 低 |\n"
      "| 3 | 发送纪要 | 主持人 | 明天 | | 中 |\n",
-     NULL, NULL, NULL, 0, NULL, 3,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     3,
      {{"整理预算方案", "DUE;VALUE=DATE:20230630", 1, "wangwu@example.com",
        "王五", "Deliverable: 提交给财务部"},
       {"更新排期", "DUE:20230630T100000Z", 9, NULL, NULL, "Owner: 李四"},
@@ -399,7 +407,12 @@ static const struct act_case {
      "Task\tOwner\tDue\tDeliverable\tPriority\n"
      "Send the minutes\tlisi@example.com\ttomorrow\tmail to all\tP1\n"
      "Draft the plan\tSun Qi\t\tplan in wiki\t\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"Send the minutes", "DUE;VALUE=DATE:20230621", 1, "lisi@example.com",
        "Li Si", "Deliverable: mail to all"},
       {"Draft the plan", "DUE;VALUE=DATE:20230627", 0, "sunqi@example.com",
@@ -410,7 +423,12 @@ static const struct act_case {
      "负责人\t任务描述\t截止时间\t交付标准\n"
      "王五\t整理预算方案\t2023/6/30 17:30\t预算表\n"
      "@lisi\t更新排期\t周五\t\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"整理预算方案", "DUE:20230630T093000Z", 0, "wangwu@example.com", "王五",
        "Deliverable: 预算表"},
       {"更新排期", "DUE;VALUE=DATE:20230623", 0, "lisi@example.com", "Li Si",
@@ -421,7 +439,12 @@ static const struct act_case {
      "Task\nOwner\nDue\nDeliverable\n"
      "Send notes\nLi Si\nJun 30\nnotes in wiki\n"
      "Book room\n@wangwu\nFriday\n-\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"Send notes", "DUE;VALUE=DATE:20230630", 0, "lisi@example.com", "Li Si",
        "Deliverable: notes in wiki"},
       {"Book room", "DUE;VALUE=DATE:20230623", 0, "wangwu@example.com", "王五",
@@ -432,7 +455,12 @@ static const struct act_case {
      "任务\n负责人\n截止日期\n优先级\n"
      "整理预算方案\n王五\n6月30日\n紧急\n"
      "更新排期\nSun Qi\n下周五\n低\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"整理预算方案", "DUE;VALUE=DATE:20230630", 1, "wangwu@example.com",
        "王五", NULL},
       {"更新排期", "DUE;VALUE=DATE:20230630", 9, "sunqi@example.com", "Sun Qi",
@@ -445,7 +473,12 @@ static const struct act_case {
      "- Draft the plan — Li Si — June 30 — plan in wiki — urgent\n"
      "1. Update budget | @wangwu | 6/30 17:00 | Excel | P2\n"
      "* Fix the bug; Zhang San; tomorrow\n",
-     NULL, NULL, NULL, 0, NULL, 4,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     4,
      {{"Call the vendor", "DUE;VALUE=DATE:20230627", 0, "sunqi@example.com",
        "Sun Qi", "Deliverable: notes shared"},
       {"Draft the plan", "DUE;VALUE=DATE:20230630", 1, "lisi@example.com",
@@ -460,7 +493,12 @@ static const struct act_case {
      "- 整理会议纪要；张三；明天；发到群里；高\n"
      "- 准备材料；王五；；打印三份\n"
      "2) 联系供应商 | Sun Qi | 7月1日\n",
-     NULL, NULL, NULL, 0, NULL, 3,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     3,
      {{"整理会议纪要", "DUE;VALUE=DATE:20230621", 1, NULL, NULL,
        "Deliverable: 发到群里"},
       {"准备材料", "DUE;VALUE=DATE:20230627", 0, "wangwu@example.com", "王五",
@@ -477,7 +515,12 @@ static const struct act_case {
      "Owner: @sunqi\n"
      "Due: 7/7 09:00\n"
      "Deliverable: price list\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"Send minutes", "DUE;VALUE=DATE:20230623", 9, "lisi@example.com",
        "Li Si", "Deliverable: wiki page"},
       {"Call the vendor", "DUE:20230707T010000Z", 0, "sunqi@example.com",
@@ -492,7 +535,12 @@ static const struct act_case {
      "负责人：Li Si\n"
      "截止日期：2023年7月3日\n"
      "交付标准：甘特图\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"整理预算", "DUE;VALUE=DATE:20230630", 5, "wangwu@example.com", "王五",
        "Deliverable: 预算表"},
       {"更新排期", "DUE;VALUE=DATE:20230703", 0, "lisi@example.com", "Li Si",
@@ -504,7 +552,12 @@ static const struct act_case {
      "ACTION: Li Si to send the minutes to everyone by Friday\n"
      "ACTION: @wangwu to book the room\n"
      "Next meeting: 2023-06-29\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"send the minutes to everyone", "DUE;VALUE=DATE:20230623", 0,
        "lisi@example.com", "Li Si", NULL},
       {"book the room", "DUE;VALUE=DATE:20230629", 0, "wangwu@example.com",
@@ -515,7 +568,12 @@ static const struct act_case {
      "#action lisi send the agenda\n"
      "#action Sun Qi to call the vendor by tomorrow 9:30\n"
      "Next meeting: June 28 10:00\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"send the agenda", "DUE;VALUE=DATE:20230628", 0, "lisi@example.com",
        "Li Si", NULL},
       {"call the vendor", "DUE:20230621T013000Z", 0, "sunqi@example.com",
@@ -526,7 +584,12 @@ static const struct act_case {
      "王五负责整理预算方案，6月30日前提交给财务部\n"
      "Li Si负责联系客户\n"
      "下次会议：7月4日\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"整理预算方案", "DUE;VALUE=DATE:20230630", 0, "wangwu@example.com",
        "王五", "Deliverable: 提交给财务部"},
       {"联系客户", "DUE;VALUE=DATE:20230704", 0, "lisi@example.com", "Li Si",
@@ -540,7 +603,12 @@ static const struct act_case {
      "| Review budget, costs; and headcount\\plan | Li Si | 6/30 |\n"
      "| 整理第三季度市场推广预算分配方案并与各部门负责人逐一确认额度和时间"
      "表 | @zhaoliu | 7/1 |\n",
-     NULL, NULL, NULL, 0, NULL, 2,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     2,
      {{"Review budget, costs; and headcount\\plan", "DUE;VALUE=DATE:20230630",
        0, "lisi@example.com", "Li Si", NULL},
       {"整理第三季度市场推广预算分配方案并与各部门负责人逐一确认额度和时间表",
@@ -554,14 +622,17 @@ static const struct act_case {
      "- Book room — Li Si — Friday\n"
      "- Plan — Li Si — next Friday\n"
      "- Call — Li Si\n",
-     NULL, "DTSTART;TZID=Asia/Shanghai:20230620T070000\r\n",
-     "DTEND;TZID=Asia/Shanghai:20230620T080000\r\n", LATER, NULL, 4,
+     NULL,
+     "DTSTART;TZID=Asia/Shanghai:20230620T070000\r\n",
+     "DTEND;TZID=Asia/Shanghai:20230620T080000\r\n",
+     LATER,
+     NULL,
+     4,
      {{"Send notes", "DUE;VALUE=DATE:20230621", 0, "lisi@example.com", "Li Si",
        NULL},
       {"Book room", "DUE;VALUE=DATE:20230623", 0, "lisi@example.com", "Li Si",
        NULL},
-      {"Plan", "DUE;VALUE=DATE:20230630", 0, "lisi@example.com", "Li Si",
-       NULL},
+      {"Plan", "DUE;VALUE=DATE:20230630", 0, "lisi@example.com", "Li Si", NULL},
       {"Call", "DUE;VALUE=DATE:20230627", 0, "lisi@example.com", "Li Si",
        NULL}}},
     /* 15: a time of day is converted from the meeting's zone, with its
@@ -571,12 +642,16 @@ static const struct act_case {
      "- Send notes — Li Si — 6/30 17:00\n"
      "- Close the year — Li Si — 12/1 17:00\n"
      "- Renew — Li Si — 2023-07-01\n",
-     VTZ_NEW_YORK, "DTSTART;TZID=America/New_York:20230620T100000\r\n",
-     "DTEND;TZID=America/New_York:20230620T110000\r\n", 0, NULL, 3,
+     VTZ_NEW_YORK,
+     "DTSTART;TZID=America/New_York:20230620T100000\r\n",
+     "DTEND;TZID=America/New_York:20230620T110000\r\n",
+     0,
+     NULL,
+     3,
      {{"Send notes", "DUE:20230630T210000Z", 0, "lisi@example.com", "Li Si",
        NULL},
-      {"Close the year", "DUE:20231201T220000Z", 0, "lisi@example.com",
-       "Li Si", NULL},
+      {"Close the year", "DUE:20231201T220000Z", 0, "lisi@example.com", "Li Si",
+       NULL},
       {"Renew", "DUE;VALUE=DATE:20230701", 0, "lisi@example.com", "Li Si",
        NULL}}},
     /* 16: every form mixed in one section */
@@ -592,7 +667,12 @@ static const struct act_case {
      "王五负责整理预算方案，6月30日前提交给财务部\n"
      "任务：更新排期；负责人：Li Si\n"
      "#action sunqi check the budget\n",
-     NULL, NULL, NULL, 0, NULL, 6,
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     6,
      {{"Send minutes", "DUE;VALUE=DATE:20230623", 0, "lisi@example.com",
        "Li Si", NULL},
       {"Call the vendor", "DUE;VALUE=DATE:20230627", 0, "sunqi@example.com",
@@ -607,12 +687,23 @@ static const struct act_case {
        "Sun Qi", NULL}}},
     /* 17: minutes without action items give none; nor does an empty
      * action-items section */
-    {"Minutes:\nNothing to do.\nAction items:\n- 无\n", NULL, NULL, NULL, 0,
-     NULL, 0, {{NULL, NULL, 0, NULL, NULL, NULL}}},
+    {"Minutes:\nNothing to do.\nAction items:\n- 无\n",
+     NULL,
+     NULL,
+     NULL,
+     0,
+     NULL,
+     0,
+     {{NULL, NULL, 0, NULL, NULL, NULL}}},
     /* 18: action items of a meeting that has not happened yet (minutes
      * written ahead) count from its own start */
-    {"Minutes:\nAction items:\n- Send notes — Li Si — tomorrow\n", NULL, NULL,
-     NULL, BEFORE, NULL, 1,
+    {"Minutes:\nAction items:\n- Send notes — Li Si — tomorrow\n",
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
+     NULL,
+     1,
      {{"Send notes", "DUE;VALUE=DATE:20230621", 0, "lisi@example.com", "Li Si",
        NULL}}},
 };
@@ -631,8 +722,8 @@ static void test_action_items(void)
 
         tap_int(build(ics, now, NULL, &l), CST_OK, "act[%zu] status", i);
         n = action_items(&l, items);
-        if (!tap_ok(n == c->n, "act[%zu] %zu action items (got %zu)", i,
-                    c->n, n)) {
+        if (!tap_ok(n == c->n, "act[%zu] %zu action items (got %zu)", i, c->n,
+                    n)) {
             for (k = 0; k < n; k++) {
                 char *s = get_line(items[k]->ics, "SUMMARY");
 
@@ -650,8 +741,8 @@ static void test_action_items(void)
             char want[64];
             const char *desc;
 
-            todo = cal ? icalcomponent_get_first_component(
-                             cal, ICAL_VTODO_COMPONENT)
+            todo = cal ? icalcomponent_get_first_component(cal,
+                                                           ICAL_VTODO_COMPONENT)
                        : NULL;
             if (!tap_ok(todo != NULL, "act[%zu] item[%zu] VTODO", i, k)) {
                 icalcomponent_free(cal);
@@ -671,23 +762,21 @@ static void test_action_items(void)
             check_line(t->ics, "COMPLETED", NULL, "act", i, k);
             check_line(t->ics, "DTSTART", NULL, "act", i, k);
             desc = icalcomponent_get_description(todo);
-            tap_ok(desc != NULL
-                       && strstr(desc, c->from ? c->from : FROM_MEETING),
+            tap_ok(desc != NULL &&
+                       strstr(desc, c->from ? c->from : FROM_MEETING),
                    "act[%zu] item[%zu] DESCRIPTION names the meeting", i, k);
             if (w->desc_has != NULL)
                 tap_ok(desc != NULL && strstr(desc, w->desc_has) != NULL,
-                       "act[%zu] item[%zu] DESCRIPTION has '%s' (got '%s')",
-                       i, k, w->desc_has, desc ? desc : "(null)");
-            p = icalcomponent_get_first_property(todo,
-                                                 ICAL_ATTENDEE_PROPERTY);
+                       "act[%zu] item[%zu] DESCRIPTION has '%s' (got '%s')", i,
+                       k, w->desc_has, desc ? desc : "(null)");
+            p = icalcomponent_get_first_property(todo, ICAL_ATTENDEE_PROPERTY);
             if (w->owner == NULL) {
                 tap_ok(p == NULL, "act[%zu] item[%zu] no ATTENDEE", i, k);
-                tap_str(t->owner_addr, NULL, "act[%zu] item[%zu] owner_addr",
-                        i, k);
-            } else if (tap_ok(p != NULL, "act[%zu] item[%zu] ATTENDEE", i,
-                              k)) {
-                icalparameter *cn = icalproperty_get_first_parameter(
-                    p, ICAL_CN_PARAMETER);
+                tap_str(t->owner_addr, NULL, "act[%zu] item[%zu] owner_addr", i,
+                        k);
+            } else if (tap_ok(p != NULL, "act[%zu] item[%zu] ATTENDEE", i, k)) {
+                icalparameter *cn =
+                    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
                 char addr[128];
 
                 snprintf(addr, sizeof(addr), "mailto:%s", w->owner);
@@ -711,8 +800,9 @@ static void test_action_items(void)
 
 /* ---- UIDs ------------------------------------------------------------- */
 
-#define DESC_SEND(task, due)                                                 \
-    "Minutes:\nAction items:\n- " task " — Li Si — " due " — minutes in wiki\n"
+#define DESC_SEND(task, due)                                                   \
+    "Minutes:\nAction items:\n- " task " — Li Si — " due " — minutes in "    \
+                                                         "wiki\n"
 
 static const struct uid_case {
     const char *a_uid, *a_desc; /* meeting UID and DESCRIPTION of a */
@@ -728,8 +818,7 @@ static const struct uid_case {
     /* 2: nor does another due date, deliverable or form */
     {"m-1@example.com", DESC_SEND("Send the minutes", "2023-06-23"),
      "m-1@example.com",
-     "Minutes:\nAction items:\nACTION: Sun Qi to send the minutes by 7/1\n",
-     1},
+     "Minutes:\nAction items:\nACTION: Sun Qi to send the minutes by 7/1\n", 1},
     /* 3: another task is another task */
     {"m-1@example.com", DESC_SEND("Send the minutes", "2023-06-23"),
      "m-1@example.com", DESC_SEND("Send the notes", "2023-06-23"), 0},
@@ -737,9 +826,10 @@ static const struct uid_case {
     {"m-1@example.com", DESC_SEND("Send the minutes", "2023-06-23"),
      "m-2@example.com", DESC_SEND("Send the minutes", "2023-06-23"), 0},
     /* 5: Chinese text, with and without spaces around it */
-    {"m-1@example.com", "会议纪要：\n行动项：\n王五负责整理预算方案，6月30日前\n",
-     "m-1@example.com",
-     "会议纪要：\n行动项：\n- 整理预算方案；王五；6月30日\n", 1},
+    {"m-1@example.com",
+     "会议纪要：\n行动项：\n王五负责整理预算方案，6月30日前\n",
+     "m-1@example.com", "会议纪要：\n行动项：\n- 整理预算方案；王五；6月30日\n",
+     1},
 };
 
 static void test_uids(void)
@@ -800,13 +890,11 @@ static void test_uids(void)
         build(y, AFTER, NULL, &b);
         ta = find_kind(&a, CST_TASK_ACTION_ITEM);
         tb = find_kind(&b, CST_TASK_ACTION_ITEM);
-        if (tap_ok(ta != NULL && tb != NULL, "uid[%zu] both have an item",
-                   i)) {
+        if (tap_ok(ta != NULL && tb != NULL, "uid[%zu] both have an item", i)) {
             if (c->same)
                 tap_str(tb->uid, ta->uid, "uid[%zu] same UID", i);
             else
-                tap_ok(strcmp(ta->uid, tb->uid) != 0, "uid[%zu] other UID",
-                       i);
+                tap_ok(strcmp(ta->uid, tb->uid) != 0, "uid[%zu] other UID", i);
         }
         cst_task_list_fini(&a);
         cst_task_list_fini(&b);
@@ -839,8 +927,7 @@ static void test_uids(void)
             }
         }
         for (i = 0; i < n && i < m; i++)
-            tap_str(jt[i]->uid, it[i]->uid, "uid-dup rebuild[%zu] same UID",
-                    i);
+            tap_str(jt[i]->uid, it[i]->uid, "uid-dup rebuild[%zu] same UID", i);
         for (k = 0; k < a.n; k++)
             check_common(&a.v[k], AFTER, "m-1@example.com", "uid-dup", 0, k);
     }
@@ -881,7 +968,7 @@ static void test_uids(void)
                   "DTEND;TZID=Asia/Shanghai:20230613T110000\r\n",
                   DESC_SEND("Send the minutes", "tomorrow"),
                   "RRULE:FREQ=WEEKLY;COUNT=4\r\n");
-    build(ics, AFTER, NULL, &a);            /* last 06-20, next 06-27 */
+    build(ics, AFTER, NULL, &a);             /* last 06-20, next 06-27 */
     build(ics, AFTER + 7 * 86400, NULL, &b); /* last 06-27, next 07-04 */
     tap_int(count_kind(&a, CST_TASK_MINUTES), 2, "weekly minutes tasks");
     tap_int(count_kind(&a, CST_TASK_AGENDA), 1, "weekly agenda task");
@@ -896,8 +983,8 @@ static void test_uids(void)
                 m[j++] = &a.v[k];
         }
         for (k = 0; k < 2; k++)
-            occ[k] = m[k] ? get_line(m[k]->ics, "X-CALSTEWARD-OCCURRENCE")
-                          : NULL;
+            occ[k] =
+                m[k] ? get_line(m[k]->ics, "X-CALSTEWARD-OCCURRENCE") : NULL;
         tap_str(occ[0], "X-CALSTEWARD-OCCURRENCE:20230627T020000Z",
                 "weekly next occurrence");
         tap_str(occ[1], "X-CALSTEWARD-OCCURRENCE:20230620T020000Z",
@@ -918,8 +1005,8 @@ static void test_uids(void)
         for (k = 0; k < b.n; k++) {
             char *o = get_line(b.v[k].ics, "X-CALSTEWARD-OCCURRENCE");
 
-            if (b.v[k].kind == CST_TASK_MINUTES && o != NULL
-                && strcmp(o, "X-CALSTEWARD-OCCURRENCE:20230627T020000Z") == 0)
+            if (b.v[k].kind == CST_TASK_MINUTES && o != NULL &&
+                strcmp(o, "X-CALSTEWARD-OCCURRENCE:20230627T020000Z") == 0)
                 m2 = &b.v[k];
             free(o);
         }
@@ -985,7 +1072,13 @@ static const struct prep_case {
     size_t n_actions;
 } prep_cases[] = {
     /* 0: a future meeting without agenda or materials */
-    {NULL, NULL, NULL, NULL, NULL, NULL, BEFORE,
+    {NULL,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
      {{"DTSTART:20230615T020000Z", "DUE:20230617T020000Z", NULL},
       {NULL, "DUE:20230618T020000Z", NULL},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z", NULL}},
@@ -995,63 +1088,108 @@ static const struct prep_case {
      "Materials:\n- draft.xlsx\n",
      "X-CALSTEWARD-AGENDA-SENT:20230612T000000Z\r\n"
      "X-CALSTEWARD-MATERIALS-SENT:20230613T000000Z\r\n",
-     NULL, NULL, NULL, NULL, BEFORE,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
      {{"DTSTART:20230615T020000Z", "DUE:20230617T020000Z",
        "COMPLETED:20230612T000000Z"},
       {NULL, "DUE:20230618T020000Z", "COMPLETED:20230613T000000Z"},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z", NULL}},
      0},
     /* 2: materials as an ATTACH only, no stamp yet: completed now */
-    {"Agenda:\n", "ATTACH:https://example.com/draft.xlsx\r\n", NULL, NULL,
-     NULL, NULL, BEFORE,
+    {"Agenda:\n",
+     "ATTACH:https://example.com/draft.xlsx\r\n",
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
      {{"DTSTART:20230615T020000Z", "DUE:20230617T020000Z", NULL},
       {NULL, "DUE:20230618T020000Z", "COMPLETED:20230610T000000Z"},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z", NULL}},
      0},
     /* 3: the meeting is over, no minutes: only the minutes task */
-    {"Agenda:\n1. Numbers (20 min, Li Si)\n", NULL, NULL, NULL, NULL, NULL,
+    {"Agenda:\n1. Numbers (20 min, Li Si)\n",
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
      AFTER,
      {{NULL, NULL, NULL},
       {NULL, NULL, NULL},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z", NULL}},
      0},
     /* 4: minutes there, with their stamp */
-    {"Minutes:\nWe agreed.\n", "X-CALSTEWARD-MINUTES-SENT:20230621T000000Z\r\n",
-     NULL, NULL, NULL, NULL, AFTER,
+    {"Minutes:\nWe agreed.\n",
+     "X-CALSTEWARD-MINUTES-SENT:20230621T000000Z\r\n",
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     AFTER,
      {{NULL, NULL, NULL},
       {NULL, NULL, NULL},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z",
        "COMPLETED:20230621T000000Z"}},
      0},
     /* 5: minutes in Chinese (only action items), no stamp */
-    {"会议纪要：\n行动项：\n王五负责整理预算方案，6月30日前提交给财务部\n", NULL,
-     NULL, NULL, NULL, NULL, AFTER,
+    {"会议纪要：\n行动项：\n王五负责整理预算方案，6月30日前提交给财务部\n",
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     NULL,
+     AFTER,
      {{NULL, NULL, NULL},
       {NULL, NULL, NULL},
       {"DTSTART:20230620T030000Z", "DUE:20230621T030000Z",
        "COMPLETED:20230622T020000Z"}},
      1},
     /* 6: [output] prep-tasks = no: no preparation tasks before ... */
-    {NULL, NULL, "[output]\nprep-tasks = no\n", NULL, NULL, NULL, BEFORE,
-     {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}}, 0},
+    {NULL,
+     NULL,
+     "[output]\nprep-tasks = no\n",
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
+     {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+     0},
     /* 7: ... nor after; the action items are still there */
-    {"Minutes:\nAction items:\n- Send notes — Li Si — tomorrow\n", NULL,
-     "[output]\nprep-tasks = no\n", NULL, NULL, NULL, AFTER,
-     {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}}, 1},
+    {"Minutes:\nAction items:\n- Send notes — Li Si — tomorrow\n",
+     NULL,
+     "[output]\nprep-tasks = no\n",
+     NULL,
+     NULL,
+     NULL,
+     AFTER,
+     {{NULL, NULL, NULL}, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+     1},
     /* 8: the lead times of the policy */
-    {NULL, NULL,
+    {NULL,
+     NULL,
      "[lead-times]\nagenda-min-days = 1\nagenda-max-days = 10\n"
      "materials-min-days = 4\nminutes-max-hours = 48\n",
-     NULL, NULL, NULL, BEFORE,
+     NULL,
+     NULL,
+     NULL,
+     BEFORE,
      {{"DTSTART:20230610T020000Z", "DUE:20230619T020000Z", NULL},
       {NULL, "DUE:20230616T020000Z", NULL},
       {"DTSTART:20230620T030000Z", "DUE:20230622T030000Z", NULL}},
      0},
     /* 9: days are counted on the meeting's wall clock across the start
      * of daylight saving time (New York, 2023-03-12) */
-    {NULL, NULL, NULL, VTZ_NEW_YORK,
+    {NULL,
+     NULL,
+     NULL,
+     VTZ_NEW_YORK,
      "DTSTART;TZID=America/New_York:20230314T100000\r\n",
-     "DTEND;TZID=America/New_York:20230314T110000\r\n", (time_t)1677628800,
+     "DTEND;TZID=America/New_York:20230314T110000\r\n",
+     (time_t)1677628800,
      {{"DTSTART:20230309T150000Z", "DUE:20230311T150000Z", NULL},
       {NULL, "DUE:20230312T140000Z", NULL},
       {"DTSTART:20230314T150000Z", "DUE:20230315T150000Z", NULL}},
@@ -1112,8 +1250,8 @@ static void test_prep(void)
             tap_str(t->owner_addr, "zhangsan@example.com",
                     "prep[%zu] task[%zu] owner_addr", i, k);
             cal = icalparser_parse_string(t->ics);
-            todo = cal ? icalcomponent_get_first_component(
-                             cal, ICAL_VTODO_COMPONENT)
+            todo = cal ? icalcomponent_get_first_component(cal,
+                                                           ICAL_VTODO_COMPONENT)
                        : NULL;
             tap_str(todo ? icalcomponent_get_summary(todo) : NULL, titles[k],
                     "prep[%zu] task[%zu] SUMMARY", i, k);
@@ -1249,8 +1387,8 @@ static void test_none(void)
         memset(&in, 0, sizeof(in));
         in.policy = &policy;
         in.now = AFTER;
-        st = cst_tasks_build(none_cases[i].ics, strlen(none_cases[i].ics),
-                             &in, &l, &err);
+        st = cst_tasks_build(none_cases[i].ics, strlen(none_cases[i].ics), &in,
+                             &l, &err);
         tap_int(st, none_cases[i].st, "none[%zu] status", i);
         tap_int(l.n, 0, "none[%zu] no tasks", i);
         if (st != CST_OK)
@@ -1294,16 +1432,16 @@ static void test_calendar(void)
 /* ---- merging with the server's copy ------------------------------------ */
 
 /* What an owner's client adds to a task. */
-#define OWNER_PROPS                                                          \
-    "CATEGORIES:work,budget\r\n"                                             \
-    "X-APPLE-SORT-ORDER:12345\r\n"                                           \
+#define OWNER_PROPS                                                            \
+    "CATEGORIES:work,budget\r\n"                                               \
+    "X-APPLE-SORT-ORDER:12345\r\n"                                             \
     "X-OWNER-NOTE;X-P=1:a long note that the owner's client folded at an \r\n" \
     "  odd place\\, with escapes\r\n"
-#define OWNER_ALARM                                                          \
-    "BEGIN:VALARM\r\n"                                                       \
-    "ACTION:DISPLAY\r\n"                                                     \
-    "DESCRIPTION:Reminder\r\n"                                               \
-    "TRIGGER:-PT15M\r\n"                                                     \
+#define OWNER_ALARM                                                            \
+    "BEGIN:VALARM\r\n"                                                         \
+    "ACTION:DISPLAY\r\n"                                                       \
+    "DESCRIPTION:Reminder\r\n"                                                 \
+    "TRIGGER:-PT15M\r\n"                                                       \
     "END:VALARM\r\n"
 #define OWNER_ADDS OWNER_PROPS OWNER_ALARM
 
@@ -1345,8 +1483,8 @@ static char *server_copy(const char *ics)
         next = nl + 1;
         if (strncmp(line, "DTSTAMP:", 8) == 0) {
             snprintf(out, sizeof(out), "DTSTAMP:20230622T030000Z");
-        } else if (strncmp(line, "ATTENDEE;", 9) == 0
-                   || strncmp(line, "ORGANIZER;", 10) == 0) {
+        } else if (strncmp(line, "ATTENDEE;", 9) == 0 ||
+                   strncmp(line, "ORGANIZER;", 10) == 0) {
             /* NAME;P1;P2;P3:mailto:x -> NAME;P3;P2;P1:MAILTO:X */
             char *colon = strstr(line, ":mailto:"), *semi = strchr(line, ';');
             char *parts[8];
@@ -1395,8 +1533,8 @@ static char *server_copy(const char *ics)
     return r;
 }
 
-static cst_status merge(const char *existing, const cst_task *fresh,
-                        time_t now, char **out, size_t *out_len)
+static cst_status merge(const char *existing, const cst_task *fresh, time_t now,
+                        char **out, size_t *out_len)
 {
     cst_error err = {0, ""};
     cst_status st = cst_task_merge(existing, strlen(existing), fresh, now, out,
@@ -1439,8 +1577,8 @@ static void test_merge_unchanged(void)
 
     t = one(DESC_SEND("Send the minutes", "2023-06-23"), NULL, AFTER,
             CST_TASK_ACTION_ITEM, &a);
-    t2 = one(DESC_SEND("Send the minutes", "2023-06-23"), NULL,
-             AFTER + 86400, CST_TASK_ACTION_ITEM, &b);
+    t2 = one(DESC_SEND("Send the minutes", "2023-06-23"), NULL, AFTER + 86400,
+             CST_TASK_ACTION_ITEM, &b);
     if (t == NULL || t2 == NULL)
         goto done;
 
@@ -1461,12 +1599,11 @@ static void test_merge_unchanged(void)
      * MAILTO: case, added properties */
     ex = server_copy(t->ics);
     l = get_line(ex, "ATTENDEE");
-    tap_ok(strchr(ex, '\r') == NULL && strstr(ex, "\n\t") != NULL && l
-               && strstr(l, ";CN=Li Si:MAILTO:LISI@EXAMPLE.COM") != NULL,
+    tap_ok(strchr(ex, '\r') == NULL && strstr(ex, "\n\t") != NULL && l &&
+               strstr(l, ";CN=Li Si:MAILTO:LISI@EXAMPLE.COM") != NULL,
            "same[2] the rewrite is one");
     free(l);
-    tap_int(merge(ex, t2, AFTER + 86400, &out, &len), CST_OK,
-            "same[2] status");
+    tap_int(merge(ex, t2, AFTER + 86400, &out, &len), CST_OK, "same[2] status");
     tap_ok(out == NULL, "same[2] server's rewrite: no change");
     if (out != NULL)
         printf("# %s", out);
@@ -1624,10 +1761,10 @@ static void test_merge_update(void)
     for (i = 0; i < sizeof(upd_cases) / sizeof(upd_cases[0]); i++) {
         const struct upd_case *c = &upd_cases[i];
         cst_task_list a, b;
-        const cst_task *t = one(c->old_desc, NULL, AFTER,
-                                CST_TASK_ACTION_ITEM, &a);
-        const cst_task *f = one(c->new_desc, NULL, AFTER + 86400,
-                                CST_TASK_ACTION_ITEM, &b);
+        const cst_task *t =
+            one(c->old_desc, NULL, AFTER, CST_TASK_ACTION_ITEM, &a);
+        const cst_task *f =
+            one(c->new_desc, NULL, AFTER + 86400, CST_TASK_ACTION_ITEM, &b);
         char *own = NULL, *want = NULL, *out = NULL, *again = NULL, *x;
         char *srv, *srv_out = NULL;
 
@@ -1722,8 +1859,8 @@ static void test_merge_prep(void)
         own = owner_copy(t->ics, "STATUS:NEEDS-ACTION\r\n");
         tap_int(merge(own, f, BEFORE + 86400, &out, &len), CST_OK,
                 "prep-merge[0] status");
-        tap_ok(out != NULL && strstr(out, OWNER_PROPS) != NULL
-                   && strstr(out, OWNER_ALARM) != NULL,
+        tap_ok(out != NULL && strstr(out, OWNER_PROPS) != NULL &&
+                   strstr(out, OWNER_ALARM) != NULL,
                "prep-merge[0] the owner's additions stay");
         if (out != NULL) {
             check_line(out, "STATUS", "STATUS:COMPLETED", "prep-merge", 0, 0);
@@ -1731,8 +1868,8 @@ static void test_merge_prep(void)
                        "prep-merge", 0, 0);
             check_line(out, "COMPLETED", "COMPLETED:20230612T000000Z",
                        "prep-merge", 0, 0);
-            check_line(out, "DTSTAMP", "DTSTAMP:20230611T000000Z",
-                       "prep-merge", 0, 0);
+            check_line(out, "DTSTAMP", "DTSTAMP:20230611T000000Z", "prep-merge",
+                       0, 0);
             check_valid(out, "prep-merge", 0, 0);
         }
         free(out);
@@ -1814,8 +1951,7 @@ static void test_merge_errors(void)
         cst_status st;
 
         out = (char *)"sentinel";
-        st = cst_task_merge(bad[i], strlen(bad[i]), t, AFTER, &out, &len,
-                            &err);
+        st = cst_task_merge(bad[i], strlen(bad[i]), t, AFTER, &out, &len, &err);
         tap_int(st, CST_ERR_PARSE, "merge-bad[%zu] status", i);
         tap_ok(out == NULL, "merge-bad[%zu] *out NULL", i);
         tap_ok(err.msg[0] != '\0', "merge-bad[%zu] says why", i);
