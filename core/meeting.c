@@ -459,6 +459,28 @@ int cst_event_resolve_owner(const cst_event *ev, const char *owner)
     return first;
 }
 
+int cst_event_organized_by(const cst_event *ev, const char *user)
+{
+    const char *a, *at;
+    size_t len;
+
+    if (ev->n_people == 0 || user == NULL)
+        return 0;
+    a = ev->people[0].addr;
+    user = cst_trim(user, strlen(user), &len);
+    if (cst_prefix_ci(user, len, "mailto:") > 0) {
+        user += 7;
+        len -= 7;
+    }
+    if (len == 0)
+        return 0;
+    if (cst_eq_ci(user, len, a))
+        return 1;
+    at = strchr(a, '@');
+    return at != NULL && (size_t)(at - a) == len
+           && strncasecmp(a, user, len) == 0;
+}
+
 /* ---- the event -------------------------------------------------------- */
 
 static time_t stamp_value(icalproperty *prop)

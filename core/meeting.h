@@ -85,6 +85,13 @@ const char *cst_object_uid(const cst_object *o);
  */
 int cst_event_resolve_owner(const cst_event *ev, const char *owner);
 
+/*
+ * Returns 1 when user (a login name or an address) is ev's organizer:
+ * it equals the ORGANIZER's address, with or without "mailto:", or that
+ * address's local part, compared without case.
+ */
+int cst_event_organized_by(const cst_event *ev, const char *user);
+
 /* Returns the meeting's date (in its zone) of an occurrence start. */
 cst_date cst_event_local_date(const cst_event *ev, time_t start);
 

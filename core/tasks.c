@@ -553,6 +553,9 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
 
         if (!ev->is_meeting || repeated_event(obj, i))
             continue;
+        if (in->organizer_user != NULL
+            && !cst_event_organized_by(ev, in->organizer_user))
+            continue; /* not this user's meeting: not this user's tasks */
         for (j = 0; j < cst_object_n_events(obj) && n_skip < 64; j++) {
             const cst_event *x = cst_object_event(obj, j);
 

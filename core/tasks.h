@@ -37,6 +37,9 @@ typedef struct cst_tasks_in {
     time_t now;
     cst_translate_fn tr;    /* the policy's language; NULL: English */
     void *tr_ctx;
+    /* when not NULL, only meetings this user organizes (as in
+     * cst_process_in) */
+    const char *organizer_user;
 } cst_tasks_in;
 
 /* Returns "agenda", "materials", "minutes" or "action-item". */

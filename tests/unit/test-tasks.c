@@ -1959,9 +1959,50 @@ static void test_merge_errors(void)
     cst_task_list_fini(&a);
 }
 
+/* Only the organizer's own meetings give tasks when a user is named (the
+ * Apache module writes tasks with the requesting user's credentials). */
+static void test_organizer_user(void)
+{
+    static const struct {
+        const char *user;
+        int tasks;
+    } cases[] = {
+        {"zhangsan", 1},
+        {"ZhangSan@Example.com", 1},
+        {"mailto:zhangsan@example.com", 1},
+        {"lisi", 0},
+        {"zhang", 0},
+        {"", 0},
+    };
+    char *ics = meeting(NULL, NULL, NULL, NULL,
+                        "Minutes:\nAction items:\n"
+                        "- Send the report \u2014 Li Si \u2014 2023-06-30 "
+                        "\u2014 report in the wiki\n",
+                        NULL);
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cst_tasks_in in;
+        cst_task_list l = {NULL, 0, 0};
+        cst_error err = {0, ""};
+
+        memset(&in, 0, sizeof(in));
+        in.policy = &policy;
+        in.now = AFTER;
+        in.organizer_user = cases[i].user;
+        tap_int(cst_tasks_build(ics, strlen(ics), &in, &l, &err), CST_OK,
+                "organizer_user[%zu] status", i);
+        tap_int(l.n > 0, cases[i].tasks, "organizer_user[%zu] '%s': %s", i,
+                cases[i].user, cases[i].tasks ? "tasks" : "no tasks");
+        cst_task_list_fini(&l);
+    }
+    free(ics);
+}
+
 int main(void)
 {
     icalerror_set_errors_are_fatal(0);
+    test_organizer_user();
     cst_policy_init(&policy);
     test_action_items();
     test_uids();
