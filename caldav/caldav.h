@@ -91,6 +91,9 @@ void cst_dav_response_fini(cst_dav_response *r);
 /* Once per process, before any thread uses the client: curl_global_init()
  * and xmlInitParser().  Returns CST_OK or CST_ERR_IO. */
 cst_status cst_dav_global_init(cst_error *err);
+/* curl_global_cleanup() and xmlCleanupParser(): only at the very end of a
+ * program in which nothing else uses curl or libxml2 (an httpd child,
+ * where other modules may, should not call it). */
 void cst_dav_global_cleanup(void);
 
 /*
