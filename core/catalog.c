@@ -103,7 +103,8 @@ const char *cst_catalog_translate(const char *msgid, void *ctx)
     const cst_catalog *c = ctx;
     uint32_t lo = 0, hi;
 
-    if (c == NULL || msgid == NULL)
+    /* "" is the catalog's header, never a translation */
+    if (c == NULL || msgid == NULL || msgid[0] == '\0')
         return msgid;
     hi = c->n;
     while (lo < hi) {
