@@ -740,10 +740,30 @@ static cst_status add_events(cst_object *o, icalcomponent *vcal,
     return CST_OK;
 }
 
+/* The VEVENTs add_events() will collect: those of each VCALENDAR, or a
+ * bare VEVENT. */
+static size_t count_events(icalcomponent *root)
+{
+    icalcomponent *c;
+    size_t n = 0;
+
+    if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT)
+        return 1;
+    if (icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)
+        return (size_t)icalcomponent_count_components(root,
+                                                      ICAL_VEVENT_COMPONENT);
+    for (c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
+         c != NULL; c = icalcomponent_get_next_component(root,
+                                                         ICAL_ANY_COMPONENT))
+        n += count_events(c);
+    return n;
+}
+
 cst_status cst_object_parse(const char *data, size_t len,
                             const cst_policy *policy, cst_object **out,
                             cst_error *err)
 {
+    size_t n;
     cst_object *o = NULL;
     char *copy = NULL;
     icalcomponent *c;
@@ -770,7 +790,10 @@ cst_status cst_object_parse(const char *data, size_t len,
         st = CST_ERR_PARSE;
         goto done;
     }
-    o->events = calloc(CST_MAX_COMPONENTS, sizeof(*o->events));
+    n = count_events(o->root);
+    o->events = calloc(n < CST_MAX_COMPONENTS ? (n ? n : 1)
+                                              : CST_MAX_COMPONENTS,
+                       sizeof(*o->events));
     if (o->events == NULL) {
         st = CST_ERR_NOMEM;
         goto done;
