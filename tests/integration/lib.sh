@@ -202,6 +202,8 @@ LoadModule mpm_${CST_MPM}_module $APACHE_MODULES/mod_mpm_$CST_MPM.so
 LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
 LoadModule proxy_module $APACHE_MODULES/mod_proxy.so
 LoadModule proxy_http_module $APACHE_MODULES/mod_proxy_http.so
+# after mod_proxy, as a hand-written config (or a2enmod in another
+# order) may have it: the module must not depend on the load order
 LoadModule calsteward_module $MOD_CALSTEWARD
 $mpm_lines
 KeepAlive On
