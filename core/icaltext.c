@@ -276,6 +276,9 @@ cst_status cst_icaltext_scan(const char *buf, size_t len, cst_icaltext *t,
         goto done;
     }
     t->eol = (n_lf > n_crlf) ? "\n" : "\r\n";
+    /* old Mac / Lotus Notes text: lone CRs only */
+    if (n_crlf == 0 && n_lf == 0 && memchr(buf, '\r', len) != NULL)
+        t->eol = "\r";
 done:
     if (st != CST_OK)
         cst_icaltext_fini(t);

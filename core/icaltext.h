@@ -46,7 +46,8 @@ typedef struct cst_icaltext {
     cst_ical_prop *props;
     size_t n_props;
     const char *eol;            /* "\r\n" or "\n": what the text mostly
-                                   uses, for lines that are added */
+                                   uses, for lines that are added ("\r"
+                                   when it has lone CRs only) */
 } cst_icaltext;
 
 /*

@@ -175,7 +175,7 @@ static const cst_event *prev_event(const cst_object *prev,
 
 static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
                             const char *name, time_t present, time_t prev,
-                            int has_content, time_t now)
+                            int has_content, time_t now, size_t *fresh)
 {
     char line[96], ts[24];
     int n;
@@ -188,6 +188,8 @@ static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
         utc_stamp(now, ts, sizeof(ts));
     else
         return CST_OK;
+    if (prev == 0)
+        (*fresh)++;
     n = snprintf(line, sizeof(line), "%s:%s", name, ts);
     return cst_edits_add(e, t, comp, line, (size_t)n);
 }
@@ -252,29 +254,77 @@ out:
     return st;
 }
 
-/* Length of s without a generated block and the two line breaks put
- * before it (s is an escaped TEXT value). */
-static size_t organizer_part(const char *s)
+/* Returns where the line breaks (at most two escaped "\n") written
+ * before a block's marker at m begin, not going back past base. */
+static const char *before_breaks(const char *base, const char *m)
 {
-    const char *m = strstr(s, "-- calsteward: generated");
-    size_t cut;
     int k;
 
-    if (m == NULL)
-        return strlen(s);
-    cut = (size_t)(m - s);
-    for (k = 0; k < 2 && cut >= 2 && s[cut - 2] == '\\'
-                && (s[cut - 1] == 'n' || s[cut - 1] == 'N');
+    for (k = 0; k < 2 && m - base >= 2 && m[-2] == '\\'
+                && (m[-1] == 'n' || m[-1] == 'N');
          k++)
-        cut -= 2;
-    return cut;
+        m -= 2;
+    return m;
+}
+
+/* Returns 1 when s holds only blanks and line breaks (escaped TEXT). */
+static int blank_text(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s == '\\' && (s[1] == 'n' || s[1] == 'N'))
+            s++;
+        else if (*s != ' ' && *s != '\t')
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Splits s (an escaped TEXT value) into the organizer's text and the
+ * generated blocks.  A block runs from its begin marker to its end
+ * marker (or to the end of s) and takes the two line breaks before it.
+ * *keep is the length of the text before the first block.  Returns what
+ * the organizer wrote after a block's end marker -- a client puts the
+ * cursor at the end of the text, so minutes are often typed there -- as
+ * a heap string, "" when that is nothing or only white space; NULL when
+ * out of memory.
+ */
+static char *organizer_part(const char *s, size_t *keep)
+{
+    size_t len = strlen(s), o = 0;
+    const char *p, *m, *e, *stop;
+    char *rest = malloc(len + 1);
+
+    if (rest == NULL)
+        return NULL;
+    rest[0] = '\0';
+    m = strstr(s, "-- calsteward: generated");
+    if (m == NULL) {
+        *keep = len;
+        return rest;
+    }
+    *keep = (size_t)(before_breaks(s, m) - s);
+    while (m != NULL) {
+        e = strstr(m, CST_BLOCK_END);
+        if (e == NULL)
+            break;
+        p = e + strlen(CST_BLOCK_END);
+        m = strstr(p, "-- calsteward: generated");
+        stop = m != NULL ? before_breaks(p, m) : s + len;
+        memcpy(rest + o, p, (size_t)(stop - p));
+        o += (size_t)(stop - p);
+    }
+    rest[o] = '\0';
+    if (blank_text(rest))
+        rest[0] = '\0';
+    return rest;
 }
 
 static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
                               const char *block, size_t block_len)
 {
-    char *old = NULL, *esc = NULL, *fold = NULL, *app = NULL;
-    size_t el = 0, keep, r, ls, fl, al;
+    char *old = NULL, *esc = NULL, *fold = NULL, *app = NULL, *rest = NULL;
+    size_t el = 0, keep = 0, r, ls, fl, al, rl, sep, lead;
     int di = cst_icaltext_find_prop(t, comp, "DESCRIPTION", 0);
     cst_status st = CST_OK;
 
@@ -297,24 +347,33 @@ static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
         goto out;
     }
     old = cst_icaltext_value(t, (size_t)di);
-    if (old == NULL) {
+    rest = old != NULL ? organizer_part(old, &keep) : NULL;
+    if (rest == NULL) {
         st = CST_ERR_NOMEM;
         goto out;
     }
-    keep = organizer_part(old);
-    /* what follows the organizer's text: nothing, or two line breaks and
-     * the block */
-    al = block_len > 0 ? (keep > 0 ? 4 : 0) + el : 0;
+    /* text after an old block moves before the new one; with nothing
+     * before it, without its leading line breaks */
+    lead = 0;
+    if (keep == 0) {
+        while (rest[lead] == '\\'
+               && (rest[lead + 1] == 'n' || rest[lead + 1] == 'N'))
+            lead += 2;
+    }
+    rl = strlen(rest + lead);
+    /* what follows the organizer's text: that rest, then nothing, or two
+     * line breaks and the block */
+    sep = (block_len > 0 && keep + rl > 0) ? 4 : 0;
+    al = rl + (block_len > 0 ? sep + el : 0);
     app = malloc(al + 1);
     if (app == NULL) {
         st = CST_ERR_NOMEM;
         goto out;
     }
-    app[0] = '\0';
+    memcpy(app, rest + lead, rl + 1);
     if (block_len > 0) {
-        if (keep > 0)
-            memcpy(app, "\\n\\n", 4);
-        memcpy(app + (keep > 0 ? 4 : 0), esc, el + 1);
+        memcpy(app + rl, "\\n\\n", sep);
+        memcpy(app + rl + sep, esc, el + 1);
     }
     if (strlen(old) == keep + al && memcmp(old + keep, app, al) == 0)
         goto out; /* unchanged */
@@ -322,8 +381,11 @@ static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
         st = cst_edits_remove(e, t, (size_t)di);
         goto out;
     }
-    /* keep the organizer's bytes and folds; continue the physical line */
-    r = cst_icaltext_raw_offset(t, (size_t)di, keep);
+    /* keep the organizer's bytes and folds; continue the physical line
+     * right after the organizer's last byte, so that a fold before what
+     * follows is part of it (and goes when the block goes) */
+    r = keep > 0 ? cst_icaltext_raw_offset(t, (size_t)di, keep - 1) + 1
+                 : t->props[di].colon + 1;
     for (ls = r; ls > 0 && t->buf[ls - 1] != '\n' && t->buf[ls - 1] != '\r';)
         ls--;
     if (al > 0) {
@@ -340,6 +402,7 @@ static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
                        fold ? fold : "", fl);
 out:
     free(old);
+    free(rest);
     free(esc);
     free(fold);
     free(app);
@@ -377,9 +440,58 @@ static int timetable_occurrence(const cst_object *o, const cst_event *ev,
     return 0;
 }
 
+/* Returns 1 when ev's start differs from that of its previous copy. */
+static int start_moved(const cst_event *ev, const cst_event *pe)
+{
+    icalproperty *a = icalcomponent_get_first_property(ev->comp,
+                                                       ICAL_DTSTART_PROPERTY);
+    icalproperty *b = icalcomponent_get_first_property(pe->comp,
+                                                       ICAL_DTSTART_PROPERTY);
+    time_t ta = 0, tb = 0;
+
+    if (a == NULL || b == NULL)
+        return a != b;
+    if (cst_tz_prop_time(ev->vcal, a, &ta, NULL) != CST_OK
+        || cst_tz_prop_time(pe->vcal, b, &tb, NULL) != CST_OK)
+        return 0;
+    return ta != tb;
+}
+
+/*
+ * Counts the enforced findings before the meeting of ev and, when the
+ * server's copy is known and ev is new there or its start moved, sets
+ * up the rejection (scheduling rules only: adding an agenda, materials or
+ * minutes late is never rejected).
+ */
+static void enforced(const cst_process_in *in, cst_process_result *res,
+                     const cst_event *ev, const cst_event *pe,
+                     const cst_findings *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        const cst_finding *x = &f->v[i];
+
+        if (x->event != ev || x->mode != CST_MODE_ENFORCE
+            || x->rule > CST_RULE_AGENDA_OVERRUN)
+            continue;
+        res->n_enforced++;
+        if (res->reject || !in->previous_known
+            || (pe != NULL && !start_moved(ev, pe)))
+            continue;
+        res->reject = 1;
+        res->rule = x->rule;
+        snprintf(res->uid, sizeof(res->uid), "%s", ev->uid);
+        cst_finding_message(x, in->tr, in->tr_ctx, res->message,
+                            sizeof(res->message));
+    }
+}
+
 cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
                        char **out, size_t *out_len, cst_error *err)
 {
+    cst_process_result scratch;
+    cst_process_result *res = in->result ? in->result : &scratch;
     cst_object *obj = NULL, *prev = NULL;
     cst_icaltext t;
     cst_findings f = {NULL, 0, 0};
@@ -414,6 +526,7 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
     st = cst_check(obj, in->policy, in->now, &f);
     if (st != CST_OK)
         goto done;
+    memset(res, 0, sizeof(*res));
     for (i = 0; i < cst_object_n_events(obj); i++) {
         const cst_event *ev = cst_object_event(obj, i);
         const cst_event *pe;
@@ -425,6 +538,11 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
 
         if (!ev->is_meeting)
             continue;
+        if (in->organizer_user != NULL
+            && !cst_event_organized_by(ev, in->organizer_user))
+            continue; /* an attendee's copy: not ours to change */
+        res->n_meetings++;
+        enforced(in, res, ev, prev_event(prev, ev), &f);
         up = cst_icaltext_find_prop(&t, comp, "UID", 0);
         free(uid);
         uid = up >= 0 ? cst_icaltext_value(&t, (size_t)up) : NULL;
@@ -436,15 +554,15 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         pe = prev_event(prev, ev);
         st = add_stamp(&e, &t, comp, "X-CALSTEWARD-AGENDA-SENT",
                        ev->agenda_sent, pe ? pe->agenda_sent : 0,
-                       ev->agenda.n > 0, in->now);
+                       ev->agenda.n > 0, in->now, &res->stamps_added);
         if (st == CST_OK)
             st = add_stamp(&e, &t, comp, "X-CALSTEWARD-MATERIALS-SENT",
                            ev->materials_sent, pe ? pe->materials_sent : 0,
-                           ev->has_materials, in->now);
+                           ev->has_materials, in->now, &res->stamps_added);
         if (st == CST_OK)
             st = add_stamp(&e, &t, comp, "X-CALSTEWARD-MINUTES-SENT",
                            ev->minutes_sent, pe ? pe->minutes_sent : 0,
-                           ev->has_minutes, in->now);
+                           ev->has_minutes, in->now, &res->stamps_added);
         if (st != CST_OK)
             goto done;
         has_occ = timetable_occurrence(obj, ev, in->now, &start, &end);

@@ -13,6 +13,18 @@
 #include "messages.h"
 #include "policy.h"
 
+/* What a run found that the caller may act on (the Apache module). */
+typedef struct cst_process_result {
+    size_t n_meetings;      /* meetings processed */
+    size_t stamps_added;    /* stamps set to `now` (none carried over) */
+    size_t n_enforced;      /* enforced findings before a meeting */
+    int reject;             /* one of them is on a new meeting or one whose
+                               start moved (see previous_known) */
+    cst_rule rule;          /* the first such rule */
+    char uid[256];          /* its meeting's UID */
+    char message[512];      /* its message, translated */
+} cst_process_result;
+
 typedef struct cst_process_in {
     const cst_policy *policy;
     time_t now;
@@ -23,6 +35,14 @@ typedef struct cst_process_in {
     /* translation into the policy's language (NULL: English) */
     cst_translate_fn tr;
     void *tr_ctx;
+    /* when not NULL, only meetings whose ORGANIZER is this user (the
+     * address, or its local part, compared without case) are processed */
+    const char *organizer_user;
+    /* 1 when `previous` tells what the server holds (NULL: nothing);
+     * only then can a meeting be new or moved, and be rejected */
+    int previous_known;
+    /* where to put what the run found, or NULL */
+    cst_process_result *result;
 } cst_process_in;
 
 /*

@@ -63,12 +63,21 @@ static int add_owner(xmlNodePtr item, xmlNsPtr ns, const cst_event *ev,
     idx = cst_event_resolve_owner(ev, owner);
     if (idx >= 0) {
         const cst_participant *pp = &ev->people[idx];
-        char addr[512];
+        xmlChar *addr;
+        int ok;
 
-        snprintf(addr, sizeof(addr), "mailto:%s", pp->addr);
-        if ((pp->cn != NULL
-             && xmlNewProp(o, BAD_CAST "cn", BAD_CAST pp->cn) == NULL)
-            || xmlNewProp(o, BAD_CAST "address", BAD_CAST addr) == NULL)
+        /* pp->addr lost its "mailto:"; another scheme (urn:uuid:, as
+         * some servers write) stays -- an e-mail address has no ':' */
+        addr = xmlStrncatNew(
+            BAD_CAST(strchr(pp->addr, ':') != NULL ? "" : "mailto:"),
+            BAD_CAST pp->addr, -1);
+        if (addr == NULL)
+            return 0;
+        ok = (pp->cn == NULL
+              || xmlNewProp(o, BAD_CAST "cn", BAD_CAST pp->cn) != NULL)
+             && xmlNewProp(o, BAD_CAST "address", addr) != NULL;
+        xmlFree(addr);
+        if (!ok)
             return 0;
     }
     return 1;
@@ -113,6 +122,11 @@ cst_status cst_agenda_xml(const cst_event *ev, time_t start, time_t end,
         const cst_span *g = &ev->sections.sec[CST_SEC_GOAL];
         size_t gl = g->len < sizeof(goal) - 1 ? g->len : sizeof(goal) - 1;
 
+        /* cut on a character: a split one would make the whole object
+         * invalid UTF-8, which the next save refuses */
+        while (gl > 0 && gl < g->len
+               && ((unsigned char)g->text[gl] & 0xC0) == 0x80)
+            gl--;
         memcpy(goal, g->text, gl);
         goal[gl] = '\0';
         if (!text_child(root, ns, "goal", goal))

@@ -121,6 +121,50 @@ static const char *reject_body(request_rec *r, const cst_process_result *res)
         xml_escape(r->pool, res->uid), xml_escape(r->pool, res->message));
 }
 
+/* Reads the copy the backend holds now, with the client's credentials.
+ * Returns 1 with *body (NULL when the backend has none: 404) when the
+ * answer tells what is stored, 0 when it does not (fail open). */
+static int stored_copy(request_rec *r, const cs_dir_conf *dc, cs_req *q,
+                       char **body, size_t *len)
+{
+    const char *base = dc->backend ? dc->backend
+                                   : ap_construct_url(r->pool, "", r);
+    const char *url = apr_pstrcat(r->pool, base, r->unparsed_uri, NULL);
+    cst_dav_opts opts;
+    cst_dav_response resp;
+    cst_error err = {0, ""};
+    cst_dav *dav;
+    int known = 0;
+
+    *body = NULL;
+    *len = 0;
+    memset(&opts, 0, sizeof(opts));
+    opts.authorization = q->auth;
+    opts.timeout_ms = 5000;
+    dav = cst_dav_new(&opts, &err);
+    if (dav == NULL)
+        return 0;
+    cst_dav_response_init(&resp);
+    if (cst_dav_get(dav, url, &resp, &err) == CST_OK) {
+        if (resp.status == 200) {
+            *body = resp.body;
+            *len = resp.body_len;
+            resp.body = NULL;
+            known = 1;
+        } else if (resp.status == 404) {
+            known = 1;
+        }
+    }
+    if (!known)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "calsteward: CS007 %s: stored copy not read (%ld %s); "
+                      "stamps not carried over, nothing rejected", r->uri,
+                      resp.status, err.msg);
+    cst_dav_response_fini(&resp);
+    cst_dav_free(&dav);
+    return known;
+}
+
 /* Runs the core over the body.  Returns 1 when the body (b) was
  * replaced or a rejection was set up, 0 to let the original through. */
 static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
@@ -128,11 +172,12 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     cs_server_conf *sc = ap_get_module_config(r->server->module_config,
                                               &calsteward_module);
     const cst_policy *pol = cs_policy(dc);
+    const char *inm = apr_table_get(r->headers_in, "If-None-Match");
     cst_process_result res;
     cst_process_in in;
     cst_error err = {0, ""};
-    char *out = NULL;
-    size_t out_len = 0;
+    char *out = NULL, *prev = NULL;
+    size_t out_len = 0, prev_len = 0;
     cst_status st;
 
     memset(&in, 0, sizeof(in));
@@ -143,13 +188,24 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     in.tr_ctx = pol->language == CST_LANG_ZH_CN ? sc->zh_cn : NULL;
     in.organizer_user = q->user;
     in.result = &res;
-    /* a new object (If-None-Match: *) has no stored copy: enforce rules
-     * apply; for an update without the stored copy they do not (fail
-     * open) -- the task writer reads the stored copy in a later phase */
-    in.previous_known = apr_table_get(r->headers_in, "If-None-Match") != NULL
-                        && strcmp(apr_table_get(r->headers_in,
-                                                "If-None-Match"), "*") == 0;
+    /* If-None-Match: * creates: nothing is stored, the meeting is new */
+    in.previous_known = inm != NULL && strcmp(inm, "*") == 0;
     st = cst_process(q->body.data, q->body.len, &in, &out, &out_len, &err);
+    if (st == CST_OK && !in.previous_known
+        && (res.stamps_added > 0 || res.n_enforced > 0)) {
+        /* an update that lacks stamps, or may be rejected: what does the
+         * server hold? */
+        if (stored_copy(r, dc, q, &prev, &prev_len)) {
+            free(out);
+            out = NULL;
+            in.previous = prev;
+            in.previous_len = prev_len;
+            in.previous_known = 1;
+            st = cst_process(q->body.data, q->body.len, &in, &out, &out_len,
+                             &err);
+        }
+    }
+    free(prev);
     if (st != CST_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "calsteward: CS001 %s: passed through unchanged: %s%s",
@@ -357,7 +413,9 @@ static void cs_register_hooks(apr_pool_t *p)
     ap_hook_post_config(cs_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cs_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(cs_fixups, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_handler(cs_reject_handler, NULL, NULL, APR_HOOK_FIRST);
+    /* before any content handler (mod_proxy, mod_dav, PHP) whatever the
+     * LoadModule order: a rejected PUT must not reach the backend */
+    ap_hook_handler(cs_reject_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_log_transaction(cs_log_transaction, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_input_filter(CS_BODY_FILTER, cs_body_in_filter, NULL,
                              AP_FTYPE_CONTENT_SET);

@@ -46,14 +46,7 @@ SCHEMA = 'SCHEMA="urn:calsteward:agenda:1"'
 # plain "ok" -- so that the suite does not turn red (XPASS) the moment the
 # work lands.  Remove an entry once its cases pass; CST_STRICT=1 ignores
 # the list.
-HOOK_ORDER = ("plugin: the reject handler (APR_HOOK_FIRST) runs after "
-              "mod_proxy's when calsteward is loaded after proxy; "
-              "mod_proxy forwards the PUT without its body (Radicale: 400)")
-TODO = {
-    "enforce: a new meeting": HOOK_ORDER,
-    "enforce: Content-Type": HOOK_ORDER,
-    "enforce: a DAV:error": HOOK_ORDER,
-}
+TODO = {}
 if os.environ.get("CST_STRICT") == "1":
     TODO = {}
 
