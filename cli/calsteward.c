@@ -164,6 +164,17 @@ static int parse_instant(const char *s, time_t *out)
     return 1;
 }
 
+/* Reads --now; prints the error and returns 0 when it is no instant. */
+static int now_option(const char *arg, time_t *now)
+{
+    if (parse_instant(arg, now))
+        return 1;
+    fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time with a zone "
+                      "(e.g. 2023-06-20T02:00:00Z)\n"),
+            progname, arg);
+    return 0;
+}
+
 /* ---- input ------------------------------------------------------------ */
 
 /* Reads a whole file (or stdin for "-") up to max bytes.  Returns 0 and
@@ -372,12 +383,8 @@ static int cmd_check(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            if (!parse_instant(optarg, &now)) {
-                fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time "
-                                  "with a zone (e.g. 2023-06-20T02:00:00Z)\n"),
-                        progname, optarg);
+            if (!now_option(optarg, &now))
                 return EXIT_USAGE;
-            }
             break;
         case 'p':
             policy_path = optarg;
@@ -470,12 +477,8 @@ static int cmd_process(int argc, char **argv, int tasks)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            if (!parse_instant(optarg, &now)) {
-                fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time "
-                                  "with a zone (e.g. 2023-06-20T02:00:00Z)\n"),
-                        progname, optarg);
+            if (!now_option(optarg, &now))
                 return EXIT_USAGE;
-            }
             break;
         case 'p':
             policy_path = optarg;

@@ -17,43 +17,9 @@
 #include "structured.h"
 #include "text.h"
 #include "tz.h"
+#include "util.h"
 
 #define MAX_BLOCK_FINDINGS 12
-
-/* A growing string. */
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t len)
-{
-    if (b->oom)
-        return;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        char *ns;
-
-        while (cap < b->n + len + 1)
-            cap *= 2;
-        ns = realloc(b->s, cap);
-        if (ns == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
 
 static const char *tr(const cst_process_in *in, const char *msgid)
 {
@@ -70,19 +36,10 @@ static void hhmm(time_t t, icaltimezone *zone, char *buf, size_t n)
     snprintf(buf, n, "%02d:%02d", lt.hour, lt.minute);
 }
 
-static void utc_stamp(time_t t, char *buf, size_t n)
-{
-    struct icaltimetype u = icaltime_from_timet_with_zone(
-        t, 0, icaltimezone_get_utc_timezone());
-
-    snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", u.year, u.month, u.day,
-             u.hour, u.minute, u.second);
-}
-
 /* The generated block's text (unescaped), or "" when it would be empty. */
 static void build_block(const cst_process_in *in, const cst_event *ev,
                         time_t start, int has_occ, const cst_findings *f,
-                        sbuf *b)
+                        cst_sbuf *b)
 {
     char t1[8], t2[8], line[64];
     size_t i, shown = 0, open = 0;
@@ -92,16 +49,16 @@ static void build_block(const cst_process_in *in, const cst_event *ev,
         open += (f->v[i].event == ev);
     if (!timetable && open == 0)
         return;
-    sb_str(b, CST_BLOCK_BEGIN);
-    sb_str(b, "\n");
+    cst_sbuf_str(b, CST_BLOCK_BEGIN);
+    cst_sbuf_str(b, "\n");
     if (timetable) {
-        sb_str(b, tr(in, N_("Timetable")));
+        cst_sbuf_str(b, tr(in, N_("Timetable")));
         if (ev->zone != NULL) {
-            sb_str(b, " (");
-            sb_str(b, icaltimezone_get_tzid(ev->zone));
-            sb_str(b, ")");
+            cst_sbuf_str(b, " (");
+            cst_sbuf_str(b, icaltimezone_get_tzid(ev->zone));
+            cst_sbuf_str(b, ")");
         }
-        sb_str(b, ":\n");
+        cst_sbuf_str(b, ":\n");
         for (i = 0; i <= ev->agenda.n; i++) {
             time_t s = cst_agenda_item_start(ev, start, i);
             int minutes = (i < ev->agenda.n) ? ev->agenda.items[i].minutes
@@ -114,40 +71,40 @@ static void build_block(const cst_process_in *in, const cst_event *ev,
             } else {
                 snprintf(line, sizeof(line), "%s\xE2\x80\x93?      ", t1);
             }
-            sb_str(b, line);
+            cst_sbuf_str(b, line);
             if (i == ev->agenda.n) {
-                sb_str(b, tr(in, N_("Buffer")));
+                cst_sbuf_str(b, tr(in, N_("Buffer")));
             } else {
-                sb_str(b, ev->agenda.items[i].topic);
+                cst_sbuf_str(b, ev->agenda.items[i].topic);
                 if (ev->agenda.items[i].owner != NULL) {
-                    sb_str(b, " \xE2\x80\x94 ");
-                    sb_str(b, ev->agenda.items[i].owner);
+                    cst_sbuf_str(b, " \xE2\x80\x94 ");
+                    cst_sbuf_str(b, ev->agenda.items[i].owner);
                 }
             }
-            sb_str(b, "\n");
+            cst_sbuf_str(b, "\n");
         }
     }
     if (open > 0) {
         char msg[512];
 
-        sb_str(b, tr(in, N_("Open points")));
-        sb_str(b, ":\n");
+        cst_sbuf_str(b, tr(in, N_("Open points")));
+        cst_sbuf_str(b, ":\n");
         for (i = 0; i < f->n && shown < MAX_BLOCK_FINDINGS; i++) {
             if (f->v[i].event != ev)
                 continue;
             cst_finding_message(&f->v[i], in->tr, in->tr_ctx, msg,
                                 sizeof(msg));
-            sb_str(b, "- ");
-            sb_str(b, msg);
-            sb_str(b, "\n");
+            cst_sbuf_str(b, "- ");
+            cst_sbuf_str(b, msg);
+            cst_sbuf_str(b, "\n");
             shown++;
         }
         if (open > shown) {
             snprintf(msg, sizeof(msg), "- (+%zu)\n", open - shown);
-            sb_str(b, msg);
+            cst_sbuf_str(b, msg);
         }
     }
-    sb_str(b, CST_BLOCK_END);
+    cst_sbuf_str(b, CST_BLOCK_END);
 }
 
 /* The previous copy's event with the same UID and RECURRENCE-ID. */
@@ -183,9 +140,9 @@ static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
     if (present != 0 || cst_icaltext_find_prop(t, comp, name, 0) >= 0)
         return CST_OK; /* never moved (a bad value is left alone too) */
     if (prev != 0)
-        utc_stamp(prev, ts, sizeof(ts));
+        cst_utc_string(prev, ts, sizeof(ts));
     else if (has_content)
-        utc_stamp(now, ts, sizeof(ts));
+        cst_utc_string(now, ts, sizeof(ts));
     else
         return CST_OK;
     if (prev == 0)
@@ -534,7 +491,7 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         int up;
         time_t start = 0, end = 0;
         int has_occ;
-        sbuf block = {NULL, 0, 0, 0};
+        cst_sbuf block = {NULL, 0, 0, 0};
 
         if (!ev->is_meeting)
             continue;

@@ -10,6 +10,7 @@
 #include "rules.h"
 #include "text.h"
 #include "tz.h"
+#include "util.h"
 
 /* What one rule run needs to know about the occurrence it looks at. */
 typedef struct occ_ctx {
@@ -94,17 +95,6 @@ static void set_text(cst_finding *f, const char *s)
     }
 }
 
-/* t moved by days calendar days in zone, so that "3 days before 10:00"
- * is 10:00 local time also across a DST change. */
-static time_t add_days(time_t t, icaltimezone *zone, int days)
-{
-    icaltimezone *z = zone ? zone : icaltimezone_get_utc_timezone();
-    struct icaltimetype lt = icaltime_from_timet_with_zone(t, 0, z);
-
-    icaltime_adjust(&lt, days, 0, 0, 0);
-    return icaltime_as_timet_with_zone(lt, z);
-}
-
 /* ---- goal-vague ------------------------------------------------------- */
 
 static const char *const activity_verbs[] = {
@@ -168,8 +158,8 @@ static cst_status check_before(occ_ctx *c)
     int any_minutes = 0;
     size_t i;
 
-    agenda_due = add_days(c->start, ev->zone, -p->agenda_min_days);
-    materials_due = add_days(c->start, ev->zone, -p->materials_min_days);
+    agenda_due = cst_add_local_days(c->start, ev->zone, -p->agenda_min_days);
+    materials_due = cst_add_local_days(c->start, ev->zone, -p->materials_min_days);
 
     if (ev->agenda.n == 0 && (f = add(c, CST_RULE_AGENDA_MISSING, &st))) {
         f->due = agenda_due;
@@ -300,15 +290,6 @@ static cst_status check_after(occ_ctx *c)
 
 /* ---- per event -------------------------------------------------------- */
 
-static void format_rid(time_t t, char *buf, size_t n)
-{
-    struct icaltimetype u = icaltime_from_timet_with_zone(
-        t, 0, icaltimezone_get_utc_timezone());
-
-    snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", u.year, u.month, u.day,
-             u.hour, u.minute, u.second);
-}
-
 static cst_status check_event(const cst_object *o, const cst_event *ev,
                               const cst_policy *policy, time_t now,
                               cst_findings *out)
@@ -350,7 +331,7 @@ static cst_status check_event(const cst_object *o, const cst_event *ev,
         if (ev->is_override)
             c.rid = ev->recurrence_id;
         else if (ev->is_recurring)
-            format_rid(next.start, rid, sizeof(rid));
+            cst_utc_string(next.start, rid, sizeof(rid));
         c.rid = ev->is_override ? ev->recurrence_id : rid;
         st = check_before(&c);
         if (st != CST_OK)
@@ -361,7 +342,7 @@ static cst_status check_event(const cst_object *o, const cst_event *ev,
         c.start = last.start;
         c.end = last.end;
         if (!ev->is_override && ev->is_recurring)
-            format_rid(last.start, rid, sizeof(rid));
+            cst_utc_string(last.start, rid, sizeof(rid));
         c.rid = ev->is_override ? ev->recurrence_id : rid;
         st = check_after(&c);
     }

@@ -17,49 +17,15 @@
 #include "tasks.h"
 #include "text.h"
 #include "tz.h"
+#include "util.h"
 
 /* The namespace of calsteward's name-based task UIDs (fixed forever). */
 #define CST_UUID_NS "2f1d6c3a-8e4b-5a7c-9d10-6b3e2a4f5c81"
 
 #define PRODID "-//calsteward//calsteward " VERSION "//EN"
 
-/* A growing string. */
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t len)
-{
-    if (b->oom)
-        return;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        char *ns;
-
-        while (cap < b->n + len + 1)
-            cap *= 2;
-        ns = realloc(b->s, cap);
-        if (ns == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
 /* Appends one content line, folded, CRLF. */
-static void sb_line(sbuf *b, const char *line)
+static void sb_line(cst_sbuf *b, const char *line)
 {
     size_t fl;
     char *f = cst_ical_fold(line, strlen(line), 0, "\r\n", &fl);
@@ -68,14 +34,14 @@ static void sb_line(sbuf *b, const char *line)
         b->oom = 1;
         return;
     }
-    sb_put(b, f, fl);
+    cst_sbuf_put(b, f, fl);
     free(f);
 }
 
 /* Appends "NAME[;params]:" + escaped text as one folded line. */
-static void sb_text_prop(sbuf *b, const char *head, const char *text)
+static void sb_text_prop(cst_sbuf *b, const char *head, const char *text)
 {
-    sbuf l = {NULL, 0, 0, 0};
+    cst_sbuf l = {NULL, 0, 0, 0};
     size_t el;
     char *esc = cst_ical_escape_text(text, strlen(text), &el);
 
@@ -83,8 +49,8 @@ static void sb_text_prop(sbuf *b, const char *head, const char *text)
         b->oom = 1;
         return;
     }
-    sb_str(&l, head);
-    sb_put(&l, esc, el);
+    cst_sbuf_str(&l, head);
+    cst_sbuf_put(&l, esc, el);
     free(esc);
     if (l.oom) {
         b->oom = 1;
@@ -116,50 +82,41 @@ const char *cst_task_kind_name(cst_task_kind k)
     return "unknown";
 }
 
-static void utc_time(time_t t, char *buf, size_t n)
-{
-    struct icaltimetype u = icaltime_from_timet_with_zone(
-        t, 0, icaltimezone_get_utc_timezone());
-
-    snprintf(buf, n, "%04d%02d%02dT%02d%02d%02dZ", u.year, u.month, u.day,
-             u.hour, u.minute, u.second);
-}
-
 /* A parameter value, quoted when it must be (RFC 5545 3.1: ; : , need
  * quotes; a DQUOTE cannot be in a value at all). */
-static void sb_param(sbuf *b, const char *v)
+static void sb_param(cst_sbuf *b, const char *v)
 {
     int quote = strpbrk(v, ";:,") != NULL;
     const char *p;
 
     if (quote)
-        sb_str(b, "\"");
+        cst_sbuf_str(b, "\"");
     for (p = v; *p; p++) {
         if (*p == '"')
-            sb_str(b, "'");
+            cst_sbuf_str(b, "'");
         else if (*p == '\r' || *p == '\n')
-            sb_str(b, " ");
+            cst_sbuf_str(b, " ");
         else
-            sb_put(b, p, 1);
+            cst_sbuf_put(b, p, 1);
     }
     if (quote)
-        sb_str(b, "\"");
+        cst_sbuf_str(b, "\"");
 }
 
-static void sb_cal_address(sbuf *b, const char *name,
+static void sb_cal_address(cst_sbuf *b, const char *name,
                            const cst_participant *pp, const char *extra)
 {
-    sbuf l = {NULL, 0, 0, 0};
+    cst_sbuf l = {NULL, 0, 0, 0};
 
-    sb_str(&l, name);
+    cst_sbuf_str(&l, name);
     if (pp->cn != NULL) {
-        sb_str(&l, ";CN=");
+        cst_sbuf_str(&l, ";CN=");
         sb_param(&l, pp->cn);
     }
     if (extra != NULL)
-        sb_str(&l, extra);
-    sb_str(&l, ":mailto:");
-    sb_str(&l, pp->addr);
+        cst_sbuf_str(&l, extra);
+    cst_sbuf_str(&l, ":mailto:");
+    cst_sbuf_str(&l, pp->addr);
     if (l.oom)
         b->oom = 1;
     else
@@ -174,7 +131,7 @@ static void task_uid(const char *meeting_uid, const char *rid,
                      char out[40])
 {
     uuid_t ns, u;
-    sbuf name = {NULL, 0, 0, 0};
+    cst_sbuf name = {NULL, 0, 0, 0};
     char folded[CST_MAX_LINE_BYTES + 1];
     size_t kl = strlen(key), i, o = 0;
     int space = 0;
@@ -196,18 +153,18 @@ static void task_uid(const char *meeting_uid, const char *rid,
         folded[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
     }
     folded[o] = '\0';
-    sb_str(&name, meeting_uid);
-    sb_put(&name, "\n", 1);
-    sb_str(&name, rid);
-    sb_put(&name, "\n", 1);
-    sb_str(&name, cst_task_kind_name(kind));
-    sb_put(&name, "\n", 1);
-    sb_str(&name, folded);
+    cst_sbuf_str(&name, meeting_uid);
+    cst_sbuf_put(&name, "\n", 1);
+    cst_sbuf_str(&name, rid);
+    cst_sbuf_put(&name, "\n", 1);
+    cst_sbuf_str(&name, cst_task_kind_name(kind));
+    cst_sbuf_put(&name, "\n", 1);
+    cst_sbuf_str(&name, folded);
     if (dup > 0) {
         char d[16];
 
         snprintf(d, sizeof(d), "\n%u", dup);
-        sb_str(&name, d);
+        cst_sbuf_str(&name, d);
     }
     uuid_parse(CST_UUID_NS, ns);
     uuid_generate_sha1(u, ns, name.s ? name.s : "", name.n);
@@ -264,7 +221,7 @@ typedef struct task_spec {
 static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
                        const task_spec *ts, cst_task_list *out)
 {
-    sbuf b = {NULL, 0, 0, 0};
+    cst_sbuf b = {NULL, 0, 0, 0};
     char line[128], tbuf[24];
     cst_task t;
     cst_status st;
@@ -272,21 +229,21 @@ static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
     memset(&t, 0, sizeof(t));
     t.kind = ts->kind;
     task_uid(ev->uid, ts->rid, ts->kind, ts->key, ts->dup, t.uid);
-    sb_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
+    cst_sbuf_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n"
                "BEGIN:VTODO\r\n");
     snprintf(line, sizeof(line), "UID:%s", t.uid);
     sb_line(&b, line);
-    utc_time(in->now, tbuf, sizeof(tbuf));
+    cst_utc_string(in->now, tbuf, sizeof(tbuf));
     snprintf(line, sizeof(line), "DTSTAMP:%s", tbuf);
     sb_line(&b, line);
     sb_text_prop(&b, "SUMMARY:", ts->summary);
     if (ts->dtstart != 0) {
-        utc_time(ts->dtstart, tbuf, sizeof(tbuf));
+        cst_utc_string(ts->dtstart, tbuf, sizeof(tbuf));
         snprintf(line, sizeof(line), "DTSTART:%s", tbuf);
         sb_line(&b, line);
     }
     if (ts->due != 0) {
-        utc_time(ts->due, tbuf, sizeof(tbuf));
+        cst_utc_string(ts->due, tbuf, sizeof(tbuf));
         snprintf(line, sizeof(line), "DUE:%s", tbuf);
         sb_line(&b, line);
     } else if (ts->due_date != NULL) {
@@ -301,7 +258,7 @@ static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
     if (ts->completed) {
         sb_line(&b, "STATUS:COMPLETED");
         sb_line(&b, "PERCENT-COMPLETE:100");
-        utc_time(ts->completed_at, tbuf, sizeof(tbuf));
+        cst_utc_string(ts->completed_at, tbuf, sizeof(tbuf));
         snprintf(line, sizeof(line), "COMPLETED:%s", tbuf);
         sb_line(&b, line);
     } else {
@@ -321,7 +278,7 @@ static cst_status emit(const cst_tasks_in *in, const cst_event *ev,
         snprintf(line, sizeof(line), "X-CALSTEWARD-OCCURRENCE:%s", ts->rid);
         sb_line(&b, line);
     }
-    sb_str(&b, "END:VTODO\r\nEND:VCALENDAR\r\n");
+    cst_sbuf_str(&b, "END:VTODO\r\nEND:VCALENDAR\r\n");
     if (b.oom || (ts->owner != NULL
                   && (t.owner_addr = strdup(ts->owner->addr)) == NULL)) {
         free(b.s);
@@ -344,7 +301,7 @@ static void occurrence_id(const cst_event *ev, time_t start, char *buf,
     if (ev->is_override)
         snprintf(buf, n, "%s", ev->recurrence_id);
     else if (ev->is_recurring)
-        utc_time(start, buf, n);
+        cst_utc_string(start, buf, n);
     else
         buf[0] = '\0';
 }
@@ -355,15 +312,6 @@ static void local_date_text(const cst_event *ev, time_t t, char *buf,
     cst_date d = cst_event_local_date(ev, t);
 
     snprintf(buf, n, "%04d-%02d-%02d", d.year, d.month, d.day);
-}
-
-static time_t add_days(time_t t, icaltimezone *zone, int days)
-{
-    icaltimezone *z = zone ? zone : icaltimezone_get_utc_timezone();
-    struct icaltimetype lt = icaltime_from_timet_with_zone(t, 0, z);
-
-    icaltime_adjust(&lt, days, 0, 0, 0);
-    return icaltime_as_timet_with_zone(lt, z);
 }
 
 static cst_status prep_tasks(const cst_tasks_in *in, const cst_event *ev,
@@ -386,8 +334,8 @@ static cst_status prep_tasks(const cst_tasks_in *in, const cst_event *ev,
         ts.key = "";
         snprintf(summary, sizeof(summary), "%s: %s",
                  tr(in, N_("Send the agenda")), title);
-        ts.dtstart = add_days(occ->start, ev->zone, -p->agenda_max_days);
-        ts.due = add_days(occ->start, ev->zone, -p->agenda_min_days);
+        ts.dtstart = cst_add_local_days(occ->start, ev->zone, -p->agenda_max_days);
+        ts.due = cst_add_local_days(occ->start, ev->zone, -p->agenda_min_days);
         ts.completed = ev->agenda.n > 0;
         ts.completed_at = ev->agenda_sent ? ev->agenda_sent : in->now;
         st = emit(in, ev, &ts, out);
@@ -397,7 +345,7 @@ static cst_status prep_tasks(const cst_tasks_in *in, const cst_event *ev,
         snprintf(summary, sizeof(summary), "%s: %s",
                  tr(in, N_("Send the materials")), title);
         ts.dtstart = 0;
-        ts.due = add_days(occ->start, ev->zone, -p->materials_min_days);
+        ts.due = cst_add_local_days(occ->start, ev->zone, -p->materials_min_days);
         ts.completed = ev->has_materials;
         ts.completed_at = ev->materials_sent ? ev->materials_sent : in->now;
         st = emit(in, ev, &ts, out);
@@ -436,7 +384,7 @@ static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
                  0, base[i]);
     for (i = 0; i < ev->actions.n; i++) {
         const cst_action_item *a = &ev->actions.items[i];
-        sbuf desc = {NULL, 0, 0, 0};
+        cst_sbuf desc = {NULL, 0, 0, 0};
         cst_date due, d;
         task_spec ts;
         int idx = a->owner ? cst_event_resolve_owner(ev, a->owner) : -1;
@@ -480,23 +428,23 @@ static cst_status action_tasks(const cst_tasks_in *in, const cst_event *ev,
             ts.due_date = &due;
         }
         if (a->deliverable != NULL) {
-            sb_str(&desc, tr(in, N_("Deliverable")));
-            sb_str(&desc, ": ");
-            sb_str(&desc, a->deliverable);
-            sb_str(&desc, "\n");
+            cst_sbuf_str(&desc, tr(in, N_("Deliverable")));
+            cst_sbuf_str(&desc, ": ");
+            cst_sbuf_str(&desc, a->deliverable);
+            cst_sbuf_str(&desc, "\n");
         }
         if (a->owner != NULL && idx < 0) {
-            sb_str(&desc, tr(in, N_("Owner")));
-            sb_str(&desc, ": ");
-            sb_str(&desc, a->owner);
-            sb_str(&desc, "\n");
+            cst_sbuf_str(&desc, tr(in, N_("Owner")));
+            cst_sbuf_str(&desc, ": ");
+            cst_sbuf_str(&desc, a->owner);
+            cst_sbuf_str(&desc, "\n");
         }
-        sb_str(&desc, tr(in, N_("From the meeting")));
-        sb_str(&desc, ": ");
-        sb_str(&desc, ev->summary ? ev->summary : ev->uid);
-        sb_str(&desc, " (");
-        sb_str(&desc, date);
-        sb_str(&desc, ")");
+        cst_sbuf_str(&desc, tr(in, N_("From the meeting")));
+        cst_sbuf_str(&desc, ": ");
+        cst_sbuf_str(&desc, ev->summary ? ev->summary : ev->uid);
+        cst_sbuf_str(&desc, " (");
+        cst_sbuf_str(&desc, date);
+        cst_sbuf_str(&desc, ")");
         if (desc.oom) {
             free(desc.s);
             st = CST_ERR_NOMEM;
@@ -593,18 +541,18 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
 
 char *cst_task_list_calendar(const cst_task_list *l, size_t *out_len)
 {
-    sbuf b = {NULL, 0, 0, 0};
+    cst_sbuf b = {NULL, 0, 0, 0};
     size_t i;
 
-    sb_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n");
+    cst_sbuf_str(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:" PRODID "\r\n");
     for (i = 0; i < l->n; i++) {
         const char *s = strstr(l->v[i].ics, "BEGIN:VTODO\r\n");
         const char *e = strstr(l->v[i].ics, "END:VTODO\r\n");
 
         if (s != NULL && e != NULL)
-            sb_put(&b, s, (size_t)(e - s) + strlen("END:VTODO\r\n"));
+            cst_sbuf_put(&b, s, (size_t)(e - s) + strlen("END:VTODO\r\n"));
     }
-    sb_str(&b, "END:VCALENDAR\r\n");
+    cst_sbuf_str(&b, "END:VCALENDAR\r\n");
     if (b.oom) {
         free(b.s);
         return NULL;
@@ -712,7 +660,7 @@ static cst_status replace_all(cst_edits *e, const cst_icaltext *te, int ec,
                               const cst_icaltext *tf, int fc, const char *name)
 {
     int i = cst_icaltext_find_prop(te, ec, name, 0), j, first = 1;
-    sbuf b = {NULL, 0, 0, 0};
+    cst_sbuf b = {NULL, 0, 0, 0};
     cst_status st = CST_OK;
 
     for (j = cst_icaltext_find_prop(tf, fc, name, 0); j >= 0;
@@ -726,7 +674,7 @@ static cst_status replace_all(cst_edits *e, const cst_icaltext *te, int ec,
         free(line);
         if (f == NULL)
             goto oom;
-        sb_put(&b, f, fl);
+        cst_sbuf_put(&b, f, fl);
         free(f);
     }
     if (b.oom)
@@ -811,7 +759,7 @@ cst_status cst_task_merge(const char *existing, size_t existing_len,
         int d = cst_icaltext_find_prop(&te, ec, "DTSTAMP", 0);
         int lm = cst_icaltext_find_prop(&te, ec, "LAST-MODIFIED", 0);
 
-        utc_time(now, ts, sizeof(ts));
+        cst_utc_string(now, ts, sizeof(ts));
         snprintf(line, sizeof(line), "DTSTAMP:%s", ts);
         st = d >= 0 ? cst_edits_replace(&e, &te, (size_t)d, line,
                                         strlen(line))

@@ -1,0 +1,31 @@
+/*
+ * util.h -- small helpers several core modules share: a growing string,
+ * UTC time stamps in iCalendar form, calendar-day arithmetic in a zone.
+ */
+#ifndef CST_UTIL_H
+#define CST_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+#include <libical/ical.h>
+
+/* A growing, NUL-terminated string; an allocation failure sets oom and
+ * makes later appends no-ops, so that callers check once at the end. */
+typedef struct cst_sbuf {
+    char *s;            /* heap; the caller frees it */
+    size_t n, cap;
+    int oom;
+} cst_sbuf;
+
+void cst_sbuf_put(cst_sbuf *b, const char *s, size_t len);
+void cst_sbuf_str(cst_sbuf *b, const char *s);
+
+/* Writes t as an iCalendar UTC DATE-TIME ("20230620T020000Z"); buf needs
+ * 17 bytes. */
+void cst_utc_string(time_t t, char *buf, size_t n);
+
+/* t moved by days calendar days in zone (UTC when NULL), so that "3 days
+ * before 10:00" is 10:00 local time also across a DST change. */
+time_t cst_add_local_days(time_t t, icaltimezone *zone, int days);
+
+#endif /* CST_UTIL_H */
