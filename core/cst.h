@@ -44,6 +44,8 @@ void cst_error_set(cst_error *err, int line, const char *fmt, ...)
 #define CST_MAX_OBJECT_BYTES   (16u * 1024u * 1024u) /* one iCalendar object */
 #define CST_MAX_TEXT_BYTES     (1u * 1024u * 1024u)  /* one DESCRIPTION parsed */
 #define CST_MAX_LINE_BYTES     4096u   /* one line of meeting text */
+#define CST_MAX_CONTENT_LINE   (2u * 1024u * 1024u) /* one unfolded
+                                   iCalendar content line */
 #define CST_MAX_COMPONENTS     2000u   /* VEVENTs in one object */
 #define CST_MAX_PARTICIPANTS   20000u  /* ATTENDEEs counted in one VEVENT */
 #define CST_MAX_AGENDA_ITEMS   200u

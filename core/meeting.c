@@ -84,9 +84,9 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
 {
     char stack[CST_MAX_DEPTH][24];
     char head[64];
-    size_t depth = 0, n_comp = 0, n_att = 0, hl;
+    size_t depth = 0, n_comp = 0, n_att = 0, hl, content = 0;
     const char *p = data, *end = data + len, *eol, *name;
-    int line = 0, seen_begin = 0, is_begin, first = 1;
+    int line = 0, seen_begin = 0, is_begin, first = 1, content_line = 1;
 
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         p += 3;
@@ -102,6 +102,19 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
         if (!cst_utf8_valid(p, (size_t)(eol - p))) {
             cst_error_set(err, line, "invalid UTF-8");
             return CST_ERR_PARSE;
+        }
+        /* libical 3.0 reads a content line in time quadratic in its
+         * length: 10 MiB take 10 s.  No real property comes near this. */
+        if (p < eol && (*p == ' ' || *p == '\t')) {
+            content += (size_t)(eol - p);
+        } else {
+            content = (size_t)(eol - p);
+            content_line = line;
+        }
+        if (content > CST_MAX_CONTENT_LINE) {
+            cst_error_set(err, content_line, "a content line longer than "
+                          "%u bytes", CST_MAX_CONTENT_LINE);
+            return CST_ERR_TOO_LARGE;
         }
         if (p < eol && *p != ' ' && *p != '\t') {
             hl = logical_head(p, end, head, sizeof(head));
