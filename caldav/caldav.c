@@ -815,6 +815,63 @@ cst_status cst_dav_propfind(cst_dav *d, const char *url, int depth,
     return perform(d, &q, url, resp, err);
 }
 
+cst_status cst_dav_report(cst_dav *d, const char *url, int depth,
+                          const char *xml_body, cst_dav_response *resp,
+                          cst_error *err)
+{
+    req q = {"REPORT", xml_body, 0, XML_CT, NULL, NULL, NULL, 0};
+    cst_status st = check_args(d, url, resp, NULL, 0, err);
+
+    if (st != CST_OK)
+        return st;
+    if (xml_body == NULL) {
+        cst_error_set(err, 0, "caldav: REPORT without a body");
+        return CST_ERR_INVALID;
+    }
+    q.len = strlen(xml_body);
+    if (depth == 0)
+        q.depth = "0";
+    else if (depth == 1)
+        q.depth = "1";
+    else if (depth == CST_DAV_DEPTH_INFINITY)
+        q.depth = "infinity";
+    else if (depth != CST_DAV_DEPTH_NONE) {
+        cst_error_set(err, 0, "caldav: REPORT depth %d", depth);
+        return CST_ERR_INVALID;
+    }
+    return perform(d, &q, url, resp, err);
+}
+
+cst_status cst_dav_parse_207(const cst_dav *d, const char *method,
+                             const cst_dav_response *resp,
+                             cst_dav_multistatus *ms, cst_error *err)
+{
+    const char *url = resp->url ? resp->url : "(no URL)";
+    cst_dav_ms_limits lim;
+    cst_status st;
+
+    memset(ms, 0, sizeof(*ms));
+    if (resp->status != 207) {
+        cst_error_set(err, 0, "%s %.120s: HTTP %ld%s", method, url,
+                      resp->status,
+                      resp->status == 401 ? " (wrong user or password?)"
+                                          : "");
+        return CST_ERR_IO;
+    }
+    memset(&lim, 0, sizeof(lim));
+    lim.max_bytes = d->max_body;
+    st = cst_dav_multistatus_parse(resp->body, resp->body_len, &lim, ms, err);
+    if (st != CST_OK && err != NULL) {
+        /* name the method and URL in front of the parser's message */
+        char m[sizeof(err->msg)];
+
+        snprintf(m, sizeof(m), "%.10s %.100s: %.120s", method, url,
+                 err->msg);
+        memcpy(err->msg, m, sizeof(m));
+    }
+    return st;
+}
+
 /* Appends s to buf (of size cap, at *len) with XML escapes; returns 0 when
  * it does not fit or s holds a character XML 1.0 forbids. */
 static int xml_escape(char *buf, size_t cap, size_t *len, const char *s)
@@ -920,7 +977,6 @@ static cst_status propfind_ms(cst_dav *d, const char *url, int depth,
                               cst_dav_multistatus *ms, cst_error *err)
 {
     char body[1024];
-    cst_dav_ms_limits lim;
     cst_status st;
 
     memset(ms, 0, sizeof(*ms));
@@ -933,25 +989,7 @@ static cst_status propfind_ms(cst_dav *d, const char *url, int depth,
     st = cst_dav_propfind(d, url, depth, body, resp, err);
     if (st != CST_OK)
         return st;
-    if (resp->status != 207) {
-        cst_error_set(err, 0, "PROPFIND %.120s: HTTP %ld, not 207", url,
-                      resp->status);
-        return CST_ERR_IO;
-    }
-    memset(&lim, 0, sizeof(lim));
-    lim.max_bytes = d->max_body;
-    st = cst_dav_multistatus_parse(resp->body, resp->body_len, &lim, ms, err);
-    if (st != CST_OK) {
-        /* name the URL in front of the parser's message */
-        char m[sizeof(err->msg)];
-
-        if (err != NULL) {
-            snprintf(m, sizeof(m), "PROPFIND %.100s: %.120s", url,
-                     err->msg);
-            memcpy(err->msg, m, sizeof(m));
-        }
-    }
-    return st;
+    return cst_dav_parse_207(d, "PROPFIND", resp, ms, err);
 }
 
 /* The response entry for url itself in a Depth 0 answer: the one whose
@@ -975,7 +1013,7 @@ static const cst_dav_msresponse *self_entry(const cst_dav_multistatus *ms,
     return ms->nresp >= 1 ? &ms->resp[0] : NULL;
 }
 
-static unsigned comp_mask(const cst_dav_prop *p)
+unsigned cst_dav_components_of(const cst_dav_prop *p)
 {
     unsigned mask = 0;
     size_t i;
@@ -1014,7 +1052,7 @@ cst_status cst_dav_supported_components(cst_dav *d, const char *collection_url,
     if (st == CST_OK) {
         const cst_dav_msresponse *r = self_entry(&ms, resp.url);
 
-        *mask = comp_mask(cst_dav_ms_prop(
+        *mask = cst_dav_components_of(cst_dav_ms_prop(
             r, CST_DAV_NS_CALDAV, "supported-calendar-component-set"));
     }
     cst_dav_multistatus_fini(&ms);
@@ -1184,7 +1222,7 @@ cst_status cst_dav_list_calendars(cst_dav *d, const char *home_url,
                 goto done;
             }
         }
-        c->components = comp_mask(cst_dav_ms_prop(
+        c->components = cst_dav_components_of(cst_dav_ms_prop(
             r, CST_DAV_NS_CALDAV, "supported-calendar-component-set"));
     }
 done:

@@ -30,6 +30,7 @@
 #include "caldav/multistatus.h"
 
 #include <stddef.h>
+#include <time.h>
 
 #define CST_DAV_CONNECT_TIMEOUT_MS 3000L
 #define CST_DAV_TIMEOUT_MS         10000L
@@ -157,6 +158,10 @@ cst_status cst_dav_mkcalendar(cst_dav *d, const char *url,
 cst_status cst_dav_supported_components(cst_dav *d, const char *collection_url,
                                         unsigned *mask, cst_error *err);
 
+/* The CST_DAV_* bits of a C:supported-calendar-component-set property
+ * p: all of them when p is NULL or not 2xx (not reported). */
+unsigned cst_dav_components_of(const cst_dav_prop *p);
+
 /* Sets *href to the absolute URL of the current user's principal (RFC
  * 5397), or to NULL when the server does not report one.
  * @par Ownership  *href is the caller's, free() it. */
@@ -189,6 +194,157 @@ cst_status cst_dav_list_calendars(cst_dav *d, const char *home_url,
                                   cst_error *err);
 /* Frees *v (NULL allowed) and sets it to NULL. */
 void cst_dav_calendars_free(cst_dav_calendar **v, size_t n);
+
+/* --- REPORT, sync and discovery (report.c) ---------------------------- *
+ * Like the helpers above: CST_OK only on a 207 that parsed (sync-collection
+ * also on the answers it classifies, see there).  Any other answer is
+ * CST_ERR_IO with err->msg "METHOD URL: HTTP 500" -- "HTTP 401 (wrong user
+ * or password?)" for a 401 -- naming the URL that answered, without
+ * credentials; the status stays in cst_dav_last_status().  A malformed
+ * 207 is CST_ERR_PARSE ("METHOD URL: multistatus: line N: ...").  The 207
+ * is parsed with max_bytes = the handle's max_body (opts.max_body) and
+ * CST_DAV_MAX_RESPONSES (100 000) responses.                              */
+
+#define CST_DAV_MULTIGET_MAX 200 /* hrefs in one calendar-multiget */
+
+/* REPORT url with Depth depth (0, 1, CST_DAV_DEPTH_INFINITY, or -2 for no
+ * Depth header) and the XML body xml_body (NUL-terminated, required). */
+#define CST_DAV_DEPTH_NONE (-2)
+cst_status cst_dav_report(cst_dav *d, const char *url, int depth,
+                          const char *xml_body, cst_dav_response *resp,
+                          cst_error *err);
+
+/*
+ * Checks that resp (from method, e.g. "PROPFIND") is a 207 and parses its
+ * body with the limits of d, as every helper here does: CST_ERR_IO with
+ * the message above for any other status, CST_ERR_PARSE, CST_ERR_TOO_LARGE.
+ * @par Ownership  *ms is the caller's: cst_dav_multistatus_fini(), also
+ * after a failure (it is left empty then).
+ */
+cst_status cst_dav_parse_207(const cst_dav *d, const char *method,
+                             const cst_dav_response *resp,
+                             cst_dav_multistatus *ms, cst_error *err);
+
+/* One resource from a REPORT or a Depth-1 PROPFIND. */
+typedef struct cst_dav_item {
+    char *href;  /* as the server wrote it (still %-encoded), never NULL */
+    char *url;   /* absolute, resolved against the URL that answered */
+    char *etag;  /* DAV:getetag verbatim (quotes kept) or NULL */
+    /* C:calendar-data as the XML parser gives it, or NULL when not asked
+     * or absent.  XML turns a CRLF the server wrote literally into LF (a
+     * server that writes &#13; keeps its CR): callers that need CRLF must
+     * restore it. */
+    char *data;
+    size_t len;  /* bytes of data */
+    int status;  /* 200; 404 for a member removed (sync-collection) or
+                    missing (multiget); else the status the server gave */
+} cst_dav_item;
+
+typedef struct cst_dav_items {
+    cst_dav_item *v;
+    size_t n;
+    char *sync_token; /* sync-collection: the new token; else NULL */
+    int truncated;    /* sync-collection answered 507 for the request-URI:
+                         more to fetch with the new token */
+} cst_dav_items;
+
+/* Frees what it owns and zeroes it; NULL ok. */
+void cst_dav_items_fini(cst_dav_items *it);
+
+/* PROPFIND Depth 0 of a collection. */
+typedef struct cst_dav_colinfo {
+    char *sync_token;    /* DAV:sync-token or NULL */
+    char *ctag;          /* CS:getctag or NULL */
+    char *displayname;   /* or NULL */
+    unsigned components; /* CST_DAV_* (all when not reported) */
+    int is_calendar;     /* resourcetype holds C:calendar */
+} cst_dav_colinfo;
+
+/* Frees what it owns and zeroes it; NULL ok. */
+void cst_dav_colinfo_fini(cst_dav_colinfo *c);
+
+/* Fills *out (overwritten; cst_dav_colinfo_fini() it, also after a
+ * failure) from a PROPFIND Depth 0 of url. */
+cst_status cst_dav_collection_info(cst_dav *d, const char *url,
+                                   cst_dav_colinfo *out, cst_error *err);
+
+/*
+ * RFC 6764 + RFC 4791 discovery from start_url: asks start_url for
+ * current-user-principal; when it names none (or answers 404, 405, or
+ * anything but 207 or 401), asks <origin>/.well-known/caldav (redirects
+ * followed); then the principal's calendar-home-set.
+ * Returns CST_OK with *principal and *home set (absolute URLs, the
+ * caller's to free()); CST_ERR_IO naming the URL and the HTTP status when
+ * it cannot -- a 401 anywhere stops it at once: "PROPFIND URL: HTTP 401
+ * (wrong user or password?)"; transport failures as everywhere.  Both are
+ * NULL after a failure.
+ */
+cst_status cst_dav_discover(cst_dav *d, const char *start_url,
+                            char **principal, char **home, cst_error *err);
+
+/*
+ * REPORT calendar-query (Depth 1) on a collection for component comp
+ * ("VEVENT", "VTODO" or "VJOURNAL") with, when start < end, a C:time-range
+ * start="yyyymmddThhmmssZ" end="..." (UTC) on that component; with_data 0
+ * asks getetag only, 1 getetag + calendar-data.  The collection's own
+ * entry, should the server list it, is left out.
+ * @par Ownership  *out is overwritten; the caller cst_dav_items_fini()s
+ * it, also after a failure (it is left empty then).
+ */
+cst_status cst_dav_calendar_query(cst_dav *d, const char *collection_url,
+                                  const char *comp, time_t start, time_t end,
+                                  int with_data, cst_dav_items *out,
+                                  cst_error *err);
+
+/*
+ * REPORT calendar-multiget (no Depth header, RFC 4791 7.9) on
+ * collection_url for n hrefs, with getetag + calendar-data.  An href is
+ * sent as it is when it starts with one "/"; an absolute URL (or a
+ * relative href) is resolved against collection_url and its path (and
+ * query) sent.  n may be 0 (no request, empty *out); more than
+ * CST_DAV_MULTIGET_MAX is CST_ERR_INVALID -- callers batch.  Members the
+ * server does not have come back with status 404.  Ownership as above.
+ */
+cst_status cst_dav_multiget(cst_dav *d, const char *collection_url,
+                            const char *const *hrefs, size_t n,
+                            cst_dav_items *out, cst_error *err);
+
+/* Outcome of cst_dav_sync_collection(). */
+typedef enum cst_dav_sync_result {
+    CST_DAV_SYNC_OK = 0,
+    /* 403/409 with DAV:valid-sync-token, or 400/403/409 answering a
+     * non-empty token: start over with "" */
+    CST_DAV_SYNC_INVALID_TOKEN,
+    /* 400/403/405/415/501 for the REPORT itself (or a 207 without
+     * sync-token): use the ctag and ETags instead */
+    CST_DAV_SYNC_UNSUPPORTED
+} cst_dav_sync_result;
+
+/*
+ * REPORT sync-collection (RFC 6578) on collection_url with token (NULL or
+ * "" = initial sync), sync-level 1, asking getetag.  No Depth header is
+ * sent (RFC 6578 3.2: absent means 0, the only value defined; Radicale
+ * and Xandikos take it).
+ * Returns CST_OK with *sync = CST_DAV_SYNC_OK and *out filled: changed
+ * and new members with status 200 and their ETag, removed ones with
+ * status 404, out->sync_token the new token, out->truncated 1 when the
+ * server answered 507 for the request-URI (ask again with the new token).
+ * Returns CST_OK with *sync = INVALID_TOKEN or UNSUPPORTED (and *out
+ * empty) for the answers listed above; any other answer is CST_ERR_IO.
+ * Ownership as above.
+ */
+cst_status cst_dav_sync_collection(cst_dav *d, const char *collection_url,
+                                   const char *token, cst_dav_items *out,
+                                   cst_dav_sync_result *sync, cst_error *err);
+
+/*
+ * PROPFIND Depth 1 of collection_url asking getetag and resourcetype:
+ * every member that is not a collection, with its ETag (the fallback when
+ * sync-collection is not supported).  The collection's own entry and
+ * sub-collections are left out.  Ownership as above.
+ */
+cst_status cst_dav_list_etags(cst_dav *d, const char *collection_url,
+                              cst_dav_items *out, cst_error *err);
 
 /* --- URLs -------------------------------------------------------------- */
 
