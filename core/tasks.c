@@ -524,6 +524,22 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         }
         if (st != CST_OK || ev->actions.n == 0)
             continue;
+        if (ev->is_recurring && ev->minutes_sent != 0) {
+            /* minutes kept in a series' master belong to the occurrence
+             * they belonged to when they first appeared (chosen as below,
+             * as of the stamp): later occurrences must not repeat their
+             * action items */
+            int hn = 0, hl = 0;
+            cst_occurrence n2, l2;
+
+            if (cst_occur_find(ev->vcal, ev->comp, ev->minutes_sent, skip,
+                               n_skip, &hn, &n2, &hl, &l2) == CST_OK
+                && (hl || hn)) {
+                own = hl ? l2 : n2;
+                st = action_tasks(in, ev, &own, out);
+                continue;
+            }
+        }
         if (has_last) {
             own = last;
         } else if (has_next) {

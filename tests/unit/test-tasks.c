@@ -1017,6 +1017,49 @@ static void test_uids(void)
     cst_task_list_fini(&b);
     free(ics);
 
+    /* minutes kept in the master of a series belong to the occurrence
+     * they came after (X-CALSTEWARD-MINUTES-SENT): the action items do
+     * not come back for every later occurrence */
+    ics = meeting("weekly@example.com", NULL,
+                  "DTSTART;TZID=Asia/Shanghai:20230613T100000\r\n",
+                  "DTEND;TZID=Asia/Shanghai:20230613T110000\r\n",
+                  DESC_SEND("Send the minutes", "tomorrow"),
+                  "RRULE:FREQ=WEEKLY;COUNT=4\r\n"
+                  "X-CALSTEWARD-MINUTES-SENT:20230621T000000Z\r\n");
+    build(ics, AFTER, NULL, &a);              /* last 06-20 */
+    build(ics, AFTER + 14 * 86400, NULL, &b); /* last 07-04 */
+    {
+        const cst_task *x = find_kind(&a, CST_TASK_ACTION_ITEM);
+        const cst_task *y = find_kind(&b, CST_TASK_ACTION_ITEM);
+        char *o = y ? get_line(y->ics, "X-CALSTEWARD-OCCURRENCE") : NULL;
+
+        tap_ok(x && y && strcmp(x->uid, y->uid) == 0,
+               "series minutes: same action item UID two weeks later");
+        tap_str(o, "X-CALSTEWARD-OCCURRENCE:20230620T020000Z",
+                "series minutes stay with the 06-20 occurrence");
+        free(o);
+    }
+    cst_task_list_fini(&a);
+    cst_task_list_fini(&b);
+    free(ics);
+    /* without the stamp (a file never processed) the last one counts */
+    ics = meeting("weekly@example.com", NULL,
+                  "DTSTART;TZID=Asia/Shanghai:20230613T100000\r\n",
+                  "DTEND;TZID=Asia/Shanghai:20230613T110000\r\n",
+                  DESC_SEND("Send the minutes", "tomorrow"),
+                  "RRULE:FREQ=WEEKLY;COUNT=4\r\n");
+    build(ics, AFTER + 14 * 86400, NULL, &b);
+    {
+        const cst_task *y = find_kind(&b, CST_TASK_ACTION_ITEM);
+        char *o = y ? get_line(y->ics, "X-CALSTEWARD-OCCURRENCE") : NULL;
+
+        tap_str(o, "X-CALSTEWARD-OCCURRENCE:20230704T020000Z",
+                "series minutes without a stamp: the last occurrence");
+        free(o);
+    }
+    cst_task_list_fini(&b);
+    free(ics);
+
     /* an override holds the minutes of its occurrence */
     ics = cat("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n",
               VTZ_SHANGHAI,
