@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/i18n.h"
 #include "cli/output.h"
 #include "core/meeting.h"
@@ -24,22 +25,19 @@
 #include "core/rules.h"
 #include "core/tasks.h"
 
-#define EXIT_FINDINGS 1
-#define EXIT_USAGE 2
-
-#define DEFAULT_POLICY SYSCONFDIR "/calsteward/policy.conf"
-
-static const char *progname = "calsteward";
+const char *cli_progname = "calsteward";
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("Usage: %s COMMAND [OPTION]... FILE...\n"), progname);
+    fprintf(out, _("Usage: %s COMMAND [OPTION]... FILE...\n"), cli_progname);
     fputs(_("Check meeting invites against the meeting policy.\n"
             "\n"
             "Commands:\n"
             "  check      report what the policy says about each invite\n"
             "  process    print the event as calsteward would store it\n"
             "  tasks      print the tasks (VTODOs) calsteward would write\n"
+            "  sweep      visit the CalDAV calendars of the configuration\n"
+            "             and do the follow-ups that come with time\n"
             "\n"
             "Options of check:\n"
             "  --now TIME         check as of TIME (ISO 8601 with a zone,\n"
@@ -56,20 +54,27 @@ static void usage(FILE *out)
             "  --previous FILE    the copy the server holds now (stamps a\n"
             "                     client dropped are carried over from it)\n"
             "\n"
+            "Options of sweep:\n"
+            "  --config FILE      configuration (default: see below)\n"
+            "  --now TIME         sweep as of TIME\n"
+            "  --dry-run          print what would be written; write nothing\n"
+            "\n"
             "FILE is an iCalendar file, or - for standard input.\n"
             "\n"
             "Exit status of check: 0 no warning, 1 a warning or error was\n"
             "found, 2 bad usage or input that is not iCalendar.  Of process\n"
             "and tasks:\n"
-            "0, or 2 for bad usage or bad input.\n"),
+            "0, or 2 for bad usage or bad input.  Of sweep: 0 every calendar\n"
+            "was swept, 1 one failed, 2 bad usage or a bad configuration.\n"),
           out);
     fprintf(out, "\n");
     fprintf(out, _("Default policy file: %s\n"), DEFAULT_POLICY);
+    fprintf(out, _("Default configuration: %s\n"), DEFAULT_CONFIG);
 }
 
 static void try_help(void)
 {
-    fprintf(stderr, _("Try '%s --help' for more information.\n"), progname);
+    fprintf(stderr, _("Try '%s --help' for more information.\n"), cli_progname);
 }
 
 /* ---- time ------------------------------------------------------------- */
@@ -165,13 +170,13 @@ static int parse_instant(const char *s, time_t *out)
 }
 
 /* Reads --now; prints the error and returns 0 when it is no instant. */
-static int now_option(const char *arg, time_t *now)
+int cli_now_option(const char *arg, time_t *now)
 {
     if (parse_instant(arg, now))
         return 1;
     fprintf(stderr, _("%s: --now: '%s' is no ISO 8601 time with a zone "
                       "(e.g. 2023-06-20T02:00:00Z)\n"),
-            progname, arg);
+            cli_progname, arg);
     return 0;
 }
 
@@ -179,7 +184,7 @@ static int now_option(const char *arg, time_t *now)
 
 /* Reads a whole file (or stdin for "-") up to max bytes.  Returns 0 and
  * sets *buf / *len, or an errno value (EFBIG when it is larger). */
-static int read_all(const char *path, size_t max, char **buf, size_t *len)
+int cli_read_all(const char *path, size_t max, char **buf, size_t *len)
 {
     FILE *f;
     char *b = NULL, *nb;
@@ -245,7 +250,7 @@ static int env_is_chinese(void)
 
 /* Makes gettext speak lang, whatever locales the system has installed:
  * glibc honours LANGUAGE unless the locale is plain "C". */
-static void set_language(cst_lang lang)
+void cli_set_language(cst_lang lang)
 {
     const char *cur;
 
@@ -273,7 +278,7 @@ static int parse_lang(const char *s, cst_lang *out)
 
 /* Loads the policy file (path NULL: the default one if it exists).
  * Returns 0 or EXIT_USAGE after printing the error. */
-static int load_policy(const char *path, cst_policy *p)
+int cli_load_policy(const char *path, cst_policy *p)
 {
     char *text = NULL;
     size_t len = 0;
@@ -284,18 +289,18 @@ static int load_policy(const char *path, cst_policy *p)
     cst_policy_init(p);
     if (path == NULL)
         path = DEFAULT_POLICY;
-    e = read_all(path, CST_MAX_POLICY_BYTES, &text, &len);
+    e = cli_read_all(path, CST_MAX_POLICY_BYTES, &text, &len);
     if (e == ENOENT && !explicit)
         return 0;
     if (e != 0) {
-        fprintf(stderr, "%s: %s: %s\n", progname, path,
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, path,
                 e == EFBIG ? _("policy file too large") : strerror(e));
         return EXIT_USAGE;
     }
     st = cst_policy_parse(p, text, len, &err);
     free(text);
     if (st != CST_OK) {
-        fprintf(stderr, "%s: %s:%d: %s\n", progname, path, err.line,
+        fprintf(stderr, "%s: %s:%d: %s\n", cli_progname, path, err.line,
                 err.msg);
         return EXIT_USAGE;
     }
@@ -308,10 +313,10 @@ static void print_input_error(const char *name, cst_status st,
                               const cst_error *err)
 {
     if (err->line > 0)
-        fprintf(stderr, "%s: %s:%d: %s\n", progname, name, err->line,
+        fprintf(stderr, "%s: %s:%d: %s\n", cli_progname, name, err->line,
                 err->msg[0] ? err->msg : cst_status_str(st));
     else
-        fprintf(stderr, "%s: %s: %s\n", progname, name,
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, name,
                 err->msg[0] ? err->msg : cst_status_str(st));
 }
 
@@ -328,13 +333,13 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
     cst_status st;
     int e, rc = 0;
 
-    e = read_all(path, CST_MAX_OBJECT_BYTES, &data, &len);
+    e = cli_read_all(path, CST_MAX_OBJECT_BYTES, &data, &len);
     if (e != 0) {
         if (e == EFBIG)
-            fprintf(stderr, _("%s: %s: larger than %u bytes\n"), progname,
+            fprintf(stderr, _("%s: %s: larger than %u bytes\n"), cli_progname,
                     name, CST_MAX_OBJECT_BYTES);
         else
-            fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(e));
+            fprintf(stderr, "%s: %s: %s\n", cli_progname, name, strerror(e));
         return EXIT_USAGE;
     }
     st = cst_object_parse(data, len, policy, &obj, &err);
@@ -345,7 +350,7 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
     }
     st = cst_check(obj, policy, now, &f);
     if (st != CST_OK) {
-        fprintf(stderr, "%s: %s: %s\n", progname, name, cst_status_str(st));
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, name, cst_status_str(st));
         rc = EXIT_USAGE;
         goto done;
     }
@@ -383,7 +388,7 @@ static int cmd_check(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            if (!now_option(optarg, &now))
+            if (!cli_now_option(optarg, &now))
                 return EXIT_USAGE;
             break;
         case 'p':
@@ -396,7 +401,7 @@ static int cmd_check(int argc, char **argv)
                 json = 0;
             } else {
                 fprintf(stderr, _("%s: --format: '%s' is neither text nor "
-                                  "json\n"), progname, optarg);
+                                  "json\n"), cli_progname, optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -404,7 +409,7 @@ static int cmd_check(int argc, char **argv)
             lang_arg = optarg;
             if (!parse_lang(optarg, &lang)) {
                 fprintf(stderr, _("%s: --lang: '%s' is neither en nor "
-                                  "zh_CN\n"), progname, optarg);
+                                  "zh_CN\n"), cli_progname, optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -417,21 +422,21 @@ static int cmd_check(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, _("%s: check: no FILE given\n"), progname);
+        fprintf(stderr, _("%s: check: no FILE given\n"), cli_progname);
         try_help();
         return EXIT_USAGE;
     }
-    rc = load_policy(policy_path, &policy);
+    rc = cli_load_policy(policy_path, &policy);
     if (rc != 0)
         return rc;
     if (lang_arg == NULL)
         lang = policy.language_set ? policy.language
                : env_is_chinese()  ? CST_LANG_ZH_CN
                                    : CST_LANG_EN;
-    set_language(lang);
+    cli_set_language(lang);
     report = cst_report_new(json);
     if (report == NULL) {
-        fprintf(stderr, "%s: %s\n", progname, strerror(ENOMEM));
+        fprintf(stderr, "%s: %s\n", cli_progname, strerror(ENOMEM));
         return EXIT_USAGE;
     }
     for (i = optind; i < argc; i++) {
@@ -440,7 +445,7 @@ static int cmd_check(int argc, char **argv)
     }
     cst_report_finish(&report, stdout);
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "%s: %s\n", progname, strerror(errno));
+        fprintf(stderr, "%s: %s\n", cli_progname, strerror(errno));
         return EXIT_USAGE;
     }
     if (rc != 0)
@@ -450,7 +455,7 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- process -------------------------------------------------------- */
 
-static const char *translate(const char *msgid, void *ctx)
+const char *cli_translate(const char *msgid, void *ctx)
 {
     (void)ctx;
     return gettext(msgid);
@@ -477,7 +482,7 @@ static int cmd_process(int argc, char **argv, int tasks)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            if (!now_option(optarg, &now))
+            if (!cli_now_option(optarg, &now))
                 return EXIT_USAGE;
             break;
         case 'p':
@@ -495,22 +500,22 @@ static int cmd_process(int argc, char **argv, int tasks)
         }
     }
     if (optind + 1 != argc) {
-        fprintf(stderr, _("%s: %s: give exactly one FILE\n"), progname,
+        fprintf(stderr, _("%s: %s: give exactly one FILE\n"), cli_progname,
                 tasks ? "tasks" : "process");
         try_help();
         return EXIT_USAGE;
     }
-    rc = load_policy(policy_path, &policy);
+    rc = cli_load_policy(policy_path, &policy);
     if (rc != 0)
         return rc;
     /* what calsteward writes into the event speaks the policy's language */
-    set_language(policy.language);
+    cli_set_language(policy.language);
     name = strcmp(argv[optind], "-") == 0 ? "<stdin>" : argv[optind];
-    e = read_all(argv[optind], CST_MAX_OBJECT_BYTES, &data, &len);
+    e = cli_read_all(argv[optind], CST_MAX_OBJECT_BYTES, &data, &len);
     if (e == 0 && prev_path != NULL)
-        e = read_all(prev_path, CST_MAX_OBJECT_BYTES, &prev, &prev_len);
+        e = cli_read_all(prev_path, CST_MAX_OBJECT_BYTES, &prev, &prev_len);
     if (e != 0) {
-        fprintf(stderr, "%s: %s: %s\n", progname,
+        fprintf(stderr, "%s: %s: %s\n", cli_progname,
                 prev && prev_path ? prev_path : name,
                 e == EFBIG ? _("file too large") : strerror(e));
         rc = EXIT_USAGE;
@@ -523,7 +528,7 @@ static int cmd_process(int argc, char **argv, int tasks)
         memset(&tin, 0, sizeof(tin));
         tin.policy = &policy;
         tin.now = now;
-        tin.tr = translate;
+        tin.tr = cli_translate;
         st = cst_tasks_build(data, len, &tin, &list, &err);
         if (st == CST_OK) {
             free(data);
@@ -539,7 +544,7 @@ static int cmd_process(int argc, char **argv, int tasks)
     in.now = now;
     in.previous = prev;
     in.previous_len = prev_len;
-    in.tr = translate;
+    in.tr = cli_translate;
     st = cst_process(data, len, &in, &out, &out_len, &err);
 print:
     if (st != CST_OK) {
@@ -552,7 +557,7 @@ print:
     else
         fwrite(data, 1, len, stdout);
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "%s: %s\n", progname, strerror(errno));
+        fprintf(stderr, "%s: %s\n", cli_progname, strerror(errno));
         rc = EXIT_USAGE;
     }
 done:
@@ -621,7 +626,9 @@ int main(int argc, char **argv)
         return cmd_process(argc - 1, argv + 1, 0);
     if (strcmp(argv[1], "tasks") == 0)
         return cmd_process(argc - 1, argv + 1, 1);
-    fprintf(stderr, _("%s: unknown command '%s'\n"), progname, argv[1]);
+    if (strcmp(argv[1], "sweep") == 0)
+        return cli_cmd_sweep(argc - 1, argv + 1);
+    fprintf(stderr, _("%s: unknown command '%s'\n"), cli_progname, argv[1]);
     try_help();
     return EXIT_USAGE;
 }

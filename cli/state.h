@@ -1,0 +1,90 @@
+/*
+ * state.h -- what `calsteward sweep` remembers about one collection
+ * between runs: the sync token or ctag, how far ahead the window has been
+ * looked at, and per member its ETag, what it is and when time alone
+ * makes it worth looking at again.
+ *
+ * One file per collection, <dir>/<16 hex digits of the URL's FNV-1a
+ * hash>.state, line-based text (a human can read it while debugging):
+ *
+ *     calsteward-state 1
+ *     url<TAB>https://cal.example.com/dav/alice/calendar/
+ *     mode<TAB>sync | ctag
+ *     token<TAB>...            (sync mode)
+ *     ctag<TAB>...             (when the server reports one)
+ *     window-end<TAB>1700000000
+ *     item<TAB>KIND<TAB>NEXT<TAB>ETAG<TAB>HREF
+ *
+ * Written to a temporary file, fsync()ed and renamed over the old one, so
+ * that a run killed at any moment leaves either the old state or the new:
+ * the next run then re-reads what changed since the old one, and every
+ * write the sweep makes is idempotent.
+ */
+#ifndef CST_CLI_STATE_H
+#define CST_CLI_STATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "core/cst.h"
+
+#define CST_STATE_MAX_BYTES (256u * 1024u * 1024u)
+
+typedef enum cst_item_kind {
+    CST_ITEM_OTHER = 'o',   /* no meeting in the window, not our task */
+    CST_ITEM_MEETING = 'm', /* a meeting in the window */
+    CST_ITEM_TASK = 't'     /* one of calsteward's VTODOs */
+} cst_item_kind;
+
+typedef struct cst_state_item {
+    char *href;      /* as the server writes it (the key) */
+    char *etag;      /* "" when unknown: fetched again next run */
+    time_t next;     /* look again once now >= next; 0 = only on a change */
+    char kind;       /* cst_item_kind */
+    int seen;        /* scratch for the sweep: listed in this run */
+} cst_state_item;
+
+typedef struct cst_state {
+    char *path;      /* the file */
+    char *url;       /* the collection */
+    int fresh;       /* no state file yet (or an unusable one) */
+    int ctag_mode;   /* the server has no sync-collection */
+    char *token;     /* sync token, or NULL */
+    char *ctag;      /* getctag, or NULL */
+    time_t window_end;
+    /* open hash table of items by href */
+    cst_state_item **slot;
+    size_t nslot, n;
+} cst_state;
+
+/*
+ * Loads the state of collection url from dir (which must exist).  A
+ * missing file gives an empty, fresh state; an unreadable or damaged one
+ * too, with a one-line warning in err->msg (status CST_OK; err->msg
+ * empty otherwise) -- the sweep then starts over, which is safe.
+ * Returns CST_ERR_NOMEM or CST_ERR_IO (cannot read: not ENOENT).
+ */
+cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
+                          cst_error *err);
+/* Writes the state atomically.  CST_ERR_IO with "FILE: reason". */
+cst_status cst_state_save(const cst_state *s, cst_error *err);
+void cst_state_fini(cst_state *s);
+
+/* Forgets all items and the token (a full resync). */
+void cst_state_reset(cst_state *s);
+
+/* The item of href, or NULL. */
+cst_state_item *cst_state_get(const cst_state *s, const char *href);
+/* The item of href, created (kind OTHER, etag "", next 0) when missing;
+ * NULL when out of memory. */
+cst_state_item *cst_state_put(cst_state *s, const char *href);
+/* Removes the item of href (no-op when missing). */
+void cst_state_del(cst_state *s, const char *href);
+/* Sets a string field (etag) to a copy of v (NULL = ""); 0 on ENOMEM. */
+int cst_state_set_str(char **field, const char *v);
+
+/* Calls fn for every item; fn may not add or remove items. */
+void cst_state_each(const cst_state *s,
+                    void (*fn)(cst_state_item *it, void *ctx), void *ctx);
+
+#endif /* CST_CLI_STATE_H */

@@ -1,0 +1,1323 @@
+/*
+ * sweep.c -- `calsteward sweep`: the follow-ups that come with time
+ * (spec sections 3, 4 and 7), over CalDAV.
+ *
+ * Per account: discover (or take) the calendars and the task collection,
+ * then per collection find what needs a look -- what changed since the
+ * last run (sync-collection, else ctag and ETags), meetings that entered
+ * the window, and items whose next deadline has passed -- fetch those in
+ * calendar-multiget batches and
+ *   - process meetings (stamps, agenda, DESCRIPTION block) and write them
+ *     back with If-Match, re-reading and retrying on 412 (3 times);
+ *   - write their tasks (create with If-None-Match: *, or merge into the
+ *     stored copy and write with If-Match);
+ *   - flag calsteward's overdue tasks (and unflag done ones).
+ * The state (cli/state.h) is saved only after a collection was swept
+ * completely; every write is idempotent, so a run that dies halfway is
+ * finished by the next one without duplicates.
+ */
+#define _GNU_SOURCE 1 /* memmem, explicit_bzero */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "caldav/caldav.h"
+#include "cli/cli.h"
+#include "cli/i18n.h"
+#include "cli/state.h"
+#include "cli/sweepconf.h"
+#include "core/catalog.h"
+#include "core/followup.h"
+#include "core/process.h"
+#include "core/tasks.h"
+
+#define EXIT_FAILED 1
+#define MAX_TRIES 3
+#define SWEEP_MAX_BODY (256u * 1024u * 1024u)
+
+typedef struct col_stats {
+    size_t meetings, tasks_written, unchanged, errors;
+} col_stats;
+
+typedef struct collection {
+    char *url;
+    unsigned components;
+    cst_state st;
+    int failed;
+    int is_tasks;           /* where new tasks go */
+    col_stats stats;
+    cst_dav_items pre;      /* fetched already (calendar-query with data) */
+    char **fetch;           /* URLs still to fetch */
+    size_t nfetch, capfetch;
+} collection;
+
+typedef struct sweep {
+    const cst_sweep_conf *conf;
+    const cst_sweep_account *acc;
+    cst_policy policy;
+    cst_catalog *catalog;   /* the policy's language; NULL: English */
+    time_t now, win_start, win_end;
+    int dry_run;
+    int tty;
+    size_t done, total;     /* progress */
+    cst_dav *dav;
+    collection *col;
+    size_t ncol;
+    collection *tasks;      /* one of col, or NULL (no task collection) */
+} sweep;
+
+/* ---- messages --------------------------------------------------------- */
+
+static void progress_clear(sweep *s)
+{
+    if (s->tty && s->total > 0)
+        fputs("\r\033[K", stderr);
+}
+
+static void warn(sweep *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One line on stderr: "calsteward: ...". */
+static void warn(sweep *s, const char *fmt, ...)
+{
+    va_list ap;
+
+    progress_clear(s);
+    fprintf(stderr, "%s: ", cli_progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void progress(sweep *s, const collection *c)
+{
+    char bar[31];
+    size_t fill, i;
+
+    if (!s->tty || s->total == 0)
+        return;
+    fill = s->done * 30 / s->total;
+    for (i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : ' ';
+    bar[30] = '\0';
+    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, s->done, s->total,
+            c->url);
+    fflush(stderr);
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int add_fetch(collection *c, const char *url)
+{
+    cst_state_item *it = cst_state_put(&c->st, url);
+    char **nv;
+
+    if (it == NULL)
+        return 0;
+    if (it->seen == 2)
+        return 1; /* already on the list */
+    if (c->nfetch == c->capfetch) {
+        size_t cap = c->capfetch ? c->capfetch * 2 : 64;
+
+        nv = realloc(c->fetch, cap * sizeof(*nv));
+        if (nv == NULL)
+            return 0;
+        c->fetch = nv;
+        c->capfetch = cap;
+    }
+    c->fetch[c->nfetch] = strdup(url);
+    if (c->fetch[c->nfetch] == NULL)
+        return 0;
+    c->nfetch++;
+    it->seen = 2;
+    return 1;
+}
+
+static int etag_eq(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
+}
+
+/* A URL joined from a collection and a member name. */
+static char *member_url(const char *col_url, const char *name)
+{
+    size_t n = strlen(col_url);
+    char *u = malloc(n + strlen(name) + 2);
+
+    if (u == NULL)
+        return NULL;
+    sprintf(u, "%s%s%s", col_url, n > 0 && col_url[n - 1] == '/' ? "" : "/",
+            name);
+    return u;
+}
+
+/* What --dry-run prints for a write. */
+static void show_write(sweep *s, const char *what, const char *url,
+                       const char *body, size_t len)
+{
+    progress_clear(s);
+    printf(_("--- would %s %s\n"), what, url);
+    fwrite(body, 1, len, stdout);
+    if (len > 0 && body[len - 1] != '\n')
+        putchar('\n');
+}
+
+/* ---- phase 1: what needs a look --------------------------------------- */
+
+static void mark_seen(cst_state_item *it, void *ctx)
+{
+    (void)ctx;
+    it->seen = 0;
+}
+
+typedef struct gone_ctx {
+    char **v;
+    size_t n, cap;
+    int oom;
+} gone_ctx;
+
+static void collect_unseen(cst_state_item *it, void *ctx)
+{
+    gone_ctx *g = ctx;
+
+    if (it->seen != 0)
+        return;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        char **nv = realloc(g->v, cap * sizeof(*nv));
+
+        if (nv == NULL) {
+            g->oom = 1;
+            return;
+        }
+        g->v = nv;
+        g->cap = cap;
+    }
+    g->v[g->n++] = it->href;
+}
+
+/*
+ * Takes a full listing (every member with its ETag): members new or
+ * changed go on the fetch list unless `only_record` (the first run, which
+ * fetches what it needs by calendar-query); members no longer listed are
+ * forgotten.
+ */
+static int apply_listing(collection *c, const cst_dav_items *list,
+                         int only_record)
+{
+    gone_ctx g = {NULL, 0, 0, 0};
+    size_t i;
+
+    cst_state_each(&c->st, mark_seen, NULL);
+    for (i = 0; i < list->n; i++) {
+        const cst_dav_item *m = &list->v[i];
+        cst_state_item *it;
+
+        if (m->status == 404)
+            continue;
+        it = cst_state_get(&c->st, m->url);
+        if (it != NULL && etag_eq(it->etag, m->etag)) {
+            it->seen = 1;
+            continue;
+        }
+        if (only_record) {
+            it = cst_state_put(&c->st, m->url);
+            if (it == NULL || !cst_state_set_str(&it->etag, m->etag))
+                return 0;
+            it->seen = 1;
+        } else if (!add_fetch(c, m->url)) {
+            return 0;
+        }
+    }
+    cst_state_each(&c->st, collect_unseen, &g);
+    for (i = 0; i < g.n; i++) {
+        char *href = strdup(g.v[i]);
+
+        if (href == NULL) {
+            g.oom = 1;
+            break;
+        }
+        cst_state_del(&c->st, href);
+        free(href);
+    }
+    free(g.v);
+    return !g.oom;
+}
+
+/* sync-collection from the state's token, following 507 truncation.
+ * Returns CST_OK with *res set; *full 1 when this was a full listing. */
+static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
+                               cst_error *err)
+{
+    cst_dav_items it;
+    cst_dav_sync_result res;
+    cst_status st;
+    int initial = c->st.token == NULL || c->st.fresh, rounds;
+    size_t i;
+
+    *unsupported = 0;
+    for (rounds = 0; rounds < 100; rounds++) {
+        memset(&it, 0, sizeof(it));
+        st = cst_dav_sync_collection(s->dav, c->url,
+                                     initial ? "" : c->st.token, &it, &res,
+                                     err);
+        if (st != CST_OK)
+            return st;
+        if (res == CST_DAV_SYNC_UNSUPPORTED) {
+            cst_dav_items_fini(&it);
+            *unsupported = 1;
+            return CST_OK;
+        }
+        if (res == CST_DAV_SYNC_INVALID_TOKEN && !initial) {
+            /* the server forgot the token: a full listing compared with
+             * the ETags we know */
+            cst_dav_items_fini(&it);
+            initial = 1;
+            free(c->st.token);
+            c->st.token = NULL;
+            continue;
+        }
+        if (res != CST_DAV_SYNC_OK) {
+            cst_dav_items_fini(&it);
+            snprintf(err->msg, sizeof(err->msg),
+                     "REPORT %s: the server refuses a sync from scratch",
+                     c->url);
+            return CST_ERR_IO;
+        }
+        if (initial) {
+            if (!apply_listing(c, &it, c->st.fresh)) {
+                cst_dav_items_fini(&it);
+                return CST_ERR_NOMEM;
+            }
+        } else {
+            for (i = 0; i < it.n; i++) {
+                const cst_dav_item *m = &it.v[i];
+                cst_state_item *si = cst_state_get(&c->st, m->url);
+
+                if (m->status == 404) {
+                    cst_state_del(&c->st, m->url);
+                    continue;
+                }
+                if (si != NULL && etag_eq(si->etag, m->etag))
+                    continue; /* our own write, already known */
+                if (!add_fetch(c, m->url)) {
+                    cst_dav_items_fini(&it);
+                    return CST_ERR_NOMEM;
+                }
+            }
+        }
+        if (it.sync_token != NULL
+            && !cst_state_set_str(&c->st.token, it.sync_token)) {
+            cst_dav_items_fini(&it);
+            return CST_ERR_NOMEM;
+        }
+        if (!it.truncated) {
+            cst_dav_items_fini(&it);
+            return CST_OK;
+        }
+        cst_dav_items_fini(&it);
+        initial = 0; /* go on from the token of the partial answer */
+    }
+    snprintf(err->msg, sizeof(err->msg),
+             "REPORT %s: the sync does not end (100 truncated answers)",
+             c->url);
+    return CST_ERR_IO;
+}
+
+typedef struct due_ctx {
+    collection *c;
+    time_t now;
+    int oom;
+} due_ctx;
+
+static void collect_due(cst_state_item *it, void *ctx)
+{
+    due_ctx *d = ctx;
+
+    if (it->next != 0 && it->next <= d->now && !add_fetch(d->c, it->href))
+        d->oom = 1;
+}
+
+/* Finds what in collection c needs a look this run. */
+static cst_status find_work(sweep *s, collection *c, cst_error *err)
+{
+    cst_dav_colinfo info;
+    cst_dav_items list;
+    cst_status st;
+    int unsupported = 0, unchanged_ctag;
+    size_t i;
+    due_ctx due;
+
+    memset(&info, 0, sizeof(info));
+    st = cst_dav_collection_info(s->dav, c->url, &info, err);
+    if (st != CST_OK)
+        return st;
+    c->components = info.components;
+    unchanged_ctag = !c->st.fresh && info.ctag != NULL && c->st.ctag != NULL
+                     && strcmp(info.ctag, c->st.ctag) == 0;
+    if (!c->st.ctag_mode && info.sync_token != NULL) {
+        st = sync_changes(s, c, &unsupported, err);
+        if (st != CST_OK)
+            goto done;
+        if (unsupported)
+            c->st.ctag_mode = 1;
+    } else {
+        c->st.ctag_mode = 1;
+    }
+    if (c->st.ctag_mode && !(unchanged_ctag && !unsupported)) {
+        /* no sync-collection: compare every member's ETag */
+        memset(&list, 0, sizeof(list));
+        st = cst_dav_list_etags(s->dav, c->url, &list, err);
+        if (st != CST_OK)
+            goto done;
+        if (!apply_listing(c, &list, c->st.fresh)) {
+            cst_dav_items_fini(&list);
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+        cst_dav_items_fini(&list);
+    }
+    if (!cst_state_set_str(&c->st.ctag, info.ctag)) {
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
+    if (info.ctag == NULL) {
+        free(c->st.ctag);
+        c->st.ctag = NULL;
+    }
+
+    if (c->st.fresh) {
+        /* first run: the meetings of the window and every task, with
+         * their data */
+        if (c->components & CST_DAV_VEVENT) {
+            st = cst_dav_calendar_query(s->dav, c->url, "VEVENT",
+                                        s->win_start, s->win_end, 1,
+                                        &c->pre, err);
+            if (st != CST_OK)
+                goto done;
+        }
+        if (c->components & CST_DAV_VTODO) {
+            cst_dav_items todo;
+            cst_dav_item *nv;
+
+            memset(&todo, 0, sizeof(todo));
+            st = cst_dav_calendar_query(s->dav, c->url, "VTODO", 0, 0, 1,
+                                        &todo, err);
+            if (st != CST_OK)
+                goto done;
+            nv = realloc(c->pre.v, (c->pre.n + todo.n + 1) * sizeof(*nv));
+            if (nv == NULL) {
+                cst_dav_items_fini(&todo);
+                st = CST_ERR_NOMEM;
+                goto done;
+            }
+            c->pre.v = nv;
+            memcpy(c->pre.v + c->pre.n, todo.v, todo.n * sizeof(*nv));
+            c->pre.n += todo.n;
+            free(todo.v);
+            todo.v = NULL;
+            todo.n = 0;
+            cst_dav_items_fini(&todo);
+        }
+        c->st.window_end = s->win_end;
+        st = CST_OK;
+        goto done;
+    }
+
+    /* meetings that came into the window since the last run */
+    if ((c->components & CST_DAV_VEVENT) && s->win_end > c->st.window_end) {
+        time_t from = c->st.window_end > s->win_start ? c->st.window_end
+                                                      : s->win_start;
+
+        memset(&list, 0, sizeof(list));
+        st = cst_dav_calendar_query(s->dav, c->url, "VEVENT", from,
+                                    s->win_end, 0, &list, err);
+        if (st != CST_OK)
+            goto done;
+        for (i = 0; i < list.n; i++) {
+            cst_state_item *it = cst_state_get(&c->st, list.v[i].url);
+
+            if ((it == NULL || it->kind != CST_ITEM_MEETING
+                 || !etag_eq(it->etag, list.v[i].etag))
+                && !add_fetch(c, list.v[i].url)) {
+                cst_dav_items_fini(&list);
+                st = CST_ERR_NOMEM;
+                goto done;
+            }
+        }
+        cst_dav_items_fini(&list);
+        c->st.window_end = s->win_end;
+    }
+    /* deadlines that passed */
+    due.c = c;
+    due.now = s->now;
+    due.oom = 0;
+    cst_state_each(&c->st, collect_due, &due);
+    st = due.oom ? CST_ERR_NOMEM : CST_OK;
+done:
+    cst_dav_colinfo_fini(&info);
+    return st;
+}
+
+/* ---- phase 2: meetings and tasks -------------------------------------- */
+
+/* Writes one task: create, or merge into the stored copy. */
+static void write_task(sweep *s, collection *from, const cst_task *t)
+{
+    collection *tc = s->tasks;
+    char *url = NULL, *merged = NULL, *flagged = NULL, *etag = NULL;
+    size_t mlen = 0, flen = 0;
+    cst_dav_response resp;
+    cst_error err = {0, ""};
+    cst_task_state ts;
+    cst_state_item *it;
+    int tries, create;
+
+    if (tc == NULL)
+        return;
+    cst_dav_response_init(&resp);
+    url = member_url(tc->url, t->uid);
+    if (url == NULL || (url = realloc(url, strlen(url) + 5)) == NULL)
+        goto failed;
+    strcat(url, ".ics");
+    /* the task collection's state lists every member it holds */
+    create = cst_state_get(&tc->st, url) == NULL;
+    for (tries = 0; tries < MAX_TRIES; tries++) {
+        const char *cur;
+        size_t clen;
+
+        free(merged);
+        free(flagged);
+        free(etag);
+        merged = flagged = etag = NULL;
+        if (!create) {
+            if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
+                goto failed;
+            if (resp.status == 404) {
+                create = 1;
+            } else if (resp.status != 200) {
+                snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
+                         resp.status);
+                goto failed;
+            }
+        }
+        if (create) {
+            cur = t->ics;
+            clen = t->len;
+        } else {
+            if (cst_task_merge(resp.body, resp.body_len, t, s->now, &merged,
+                               &mlen, &err) != CST_OK)
+                goto failed;
+            cur = merged ? merged : resp.body;
+            clen = merged ? mlen : resp.body_len;
+            if (resp.etag != NULL && (etag = strdup(resp.etag)) == NULL)
+                goto failed;
+        }
+        memset(&ts, 0, sizeof(ts));
+        if (cst_task_followup(cur, clen, &s->policy, s->now,
+                              s->conf->local_tz, &flagged, &flen, &ts,
+                              &err) != CST_OK)
+            goto failed;
+        if (flagged != NULL) {
+            cur = flagged;
+            clen = flen;
+        }
+        if (!create && merged == NULL && flagged == NULL) {
+            it = cst_state_put(&tc->st, url); /* up to date */
+            if (it != NULL) {
+                cst_state_set_str(&it->etag, etag);
+                it->kind = CST_ITEM_TASK;
+                it->next = ts.next_check;
+            }
+            goto done;
+        }
+        if (s->dry_run) {
+            show_write(s, create ? _("create") : _("update"), url, cur,
+                       clen);
+            from->stats.tasks_written++;
+            goto done;
+        }
+        if (cst_dav_put(s->dav, url, cur, clen, NULL,
+                        create ? NULL : (etag ? etag : "*"),
+                        create ? "*" : NULL, &resp, &err) != CST_OK)
+            goto failed;
+        if (resp.status == 412) {
+            create = 0; /* made or changed meanwhile: read it again */
+            continue;
+        }
+        if (resp.status < 200 || resp.status >= 300) {
+            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+                     resp.status);
+            goto failed;
+        }
+        from->stats.tasks_written++;
+        it = cst_state_put(&tc->st, url);
+        if (it != NULL) {
+            cst_state_set_str(&it->etag, resp.etag);
+            it->kind = CST_ITEM_TASK;
+            it->next = ts.next_check;
+        }
+        goto done;
+    }
+    snprintf(err.msg, sizeof(err.msg),
+             "PUT %s: still 412 after %d tries; left for the next run", url,
+             MAX_TRIES);
+failed:
+    warn(s, _("task %s not written: %s"), t->uid,
+         err.msg[0] ? err.msg : strerror(ENOMEM));
+    from->stats.errors++;
+    if (url != NULL && (it = cst_state_put(&tc->st, url)) != NULL) {
+        cst_state_set_str(&it->etag, "");
+        it->kind = CST_ITEM_TASK;
+        it->next = s->now; /* again next run */
+    }
+done:
+    free(etag);
+    free(merged);
+    free(flagged);
+    cst_dav_response_fini(&resp);
+    free(url);
+}
+
+/* Processes a meeting and writes it back (If-Match, retried on 412);
+ * then writes its tasks.  data is the stored copy. */
+static void handle_meeting(sweep *s, collection *c, const char *url,
+                           const char *data, size_t len, const char *etag,
+                           const cst_meeting_schedule *sched)
+{
+    char *cur = NULL, *cur_etag = NULL, *out = NULL;
+    size_t cur_len = len, out_len = 0, i, written_before;
+    cst_dav_response resp;
+    cst_process_in in;
+    cst_tasks_in tin;
+    cst_task_list list = {NULL, 0, 0};
+    cst_error err = {0, ""};
+    cst_state_item *it;
+    int tries, wrote = 0;
+
+    cst_dav_response_init(&resp);
+    cur = malloc(len + 1);
+    cur_etag = strdup(etag ? etag : "");
+    if (cur == NULL || cur_etag == NULL)
+        goto nomem;
+    memcpy(cur, data, len);
+    cur[len] = '\0';
+    c->stats.meetings++;
+    written_before = c->stats.tasks_written;
+    memset(&in, 0, sizeof(in));
+    in.policy = &s->policy;
+    in.now = s->now;
+    in.tr = cst_catalog_translate;
+    in.tr_ctx = s->catalog;
+    in.organizer_user = s->acc->organizer_self ? s->acc->user : NULL;
+    for (tries = 0; tries < MAX_TRIES; tries++) {
+        free(out);
+        out = NULL;
+        if (cst_process(cur, cur_len, &in, &out, &out_len, &err) != CST_OK) {
+            warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
+            goto record;
+        }
+        if (out == NULL)
+            break;
+        if (s->dry_run) {
+            show_write(s, _("update"), url, out, out_len);
+            wrote = 1;
+            break;
+        }
+        if (cur_etag[0] == '\0')
+            resp.status = 412; /* no ETag to match: read it first */
+        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag, NULL,
+                             &resp, &err) != CST_OK)
+            goto failed;
+        if (resp.status >= 200 && resp.status < 300) {
+            free(cur);
+            cur = out;
+            cur_len = out_len;
+            out = NULL;
+            free(cur_etag);
+            cur_etag = strdup(resp.etag ? resp.etag : "");
+            if (cur_etag == NULL)
+                goto nomem;
+            wrote = 1;
+            break;
+        }
+        if (resp.status != 412) {
+            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+                     resp.status);
+            goto failed;
+        }
+        /* someone changed it meanwhile: start from their version */
+        if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
+            goto failed;
+        if (resp.status == 404) {
+            cst_state_del(&c->st, url);
+            goto out; /* deleted meanwhile: nothing to do */
+        }
+        if (resp.status != 200) {
+            snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
+                     resp.status);
+            goto failed;
+        }
+        free(cur);
+        free(cur_etag);
+        cur = resp.body;
+        cur_len = resp.body_len;
+        resp.body = NULL;
+        cur_etag = strdup(resp.etag ? resp.etag : "");
+        if (cur_etag == NULL)
+            goto nomem;
+    }
+    if (tries == MAX_TRIES) {
+        snprintf(err.msg, sizeof(err.msg),
+                 "PUT %s: still 412 after %d tries; left for the next run",
+                 url, MAX_TRIES);
+        goto failed;
+    }
+
+    memset(&tin, 0, sizeof(tin));
+    tin.policy = &s->policy;
+    tin.now = s->now;
+    tin.tr = cst_catalog_translate;
+    tin.tr_ctx = s->catalog;
+    tin.organizer_user = in.organizer_user;
+    if (cst_tasks_build(cur, cur_len, &tin, &list, &err) != CST_OK) {
+        warn(s, "%s: line %d: %s", url, err.line, err.msg);
+        c->stats.errors++;
+    } else {
+        for (i = 0; i < list.n; i++)
+            write_task(s, c, &list.v[i]);
+    }
+    if (!wrote && c->stats.tasks_written == written_before)
+        c->stats.unchanged++;
+record:
+    it = cst_state_put(&c->st, url);
+    if (it != NULL) {
+        cst_state_set_str(&it->etag, cur_etag);
+        it->kind = CST_ITEM_MEETING;
+        it->next = sched->next_check;
+    }
+    goto out;
+nomem:
+    snprintf(err.msg, sizeof(err.msg), "%s", strerror(ENOMEM));
+failed:
+    warn(s, _("%s not written: %s"), url, err.msg);
+    c->stats.errors++;
+    it = cst_state_put(&c->st, url);
+    if (it != NULL) {
+        cst_state_set_str(&it->etag, "");
+        it->kind = CST_ITEM_MEETING;
+        it->next = s->now; /* again next run */
+    }
+out:
+    cst_task_list_fini(&list);
+    free(out);
+    free(cur);
+    free(cur_etag);
+    cst_dav_response_fini(&resp);
+}
+
+/* Flags or unflags one of calsteward's tasks as it is stored. */
+static void handle_task(sweep *s, collection *c, const char *url,
+                        const char *data, size_t len, const char *etag)
+{
+    char *out = NULL, *cur_etag = NULL;
+    size_t out_len = 0;
+    const char *cur = data;
+    size_t cur_len = len;
+    cst_dav_response resp;
+    cst_task_state ts;
+    cst_error err = {0, ""};
+    cst_state_item *it;
+    int tries;
+
+    cst_dav_response_init(&resp);
+    cur_etag = strdup(etag ? etag : "");
+    if (cur_etag == NULL)
+        goto failed;
+    for (tries = 0; tries < MAX_TRIES; tries++) {
+        memset(&ts, 0, sizeof(ts));
+        free(out);
+        out = NULL;
+        if (cst_task_followup(cur, cur_len, &s->policy, s->now,
+                              s->conf->local_tz, &out, &out_len, &ts,
+                              &err) != CST_OK) {
+            warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
+            ts.ours = 0;
+            break;
+        }
+        if (out == NULL) {
+            if (ts.ours)
+                c->stats.unchanged++;
+            break;
+        }
+        if (s->dry_run) {
+            show_write(s, _("update"), url, out, out_len);
+            c->stats.tasks_written++;
+            break;
+        }
+        if (cst_dav_put(s->dav, url, out, out_len, NULL,
+                        cur_etag[0] ? cur_etag : "*", NULL, &resp,
+                        &err) != CST_OK)
+            goto failed;
+        if (resp.status >= 200 && resp.status < 300) {
+            c->stats.tasks_written++;
+            free(cur_etag);
+            cur_etag = strdup(resp.etag ? resp.etag : "");
+            break;
+        }
+        if (resp.status != 412) {
+            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+                     resp.status);
+            goto failed;
+        }
+        if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
+            goto failed;
+        if (resp.status == 404) {
+            cst_state_del(&c->st, url);
+            goto out;
+        }
+        if (resp.status != 200) {
+            snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
+                     resp.status);
+            goto failed;
+        }
+        cur = resp.body;
+        cur_len = resp.body_len;
+        free(cur_etag);
+        cur_etag = strdup(resp.etag ? resp.etag : "");
+        if (cur_etag == NULL)
+            goto failed;
+    }
+    if (tries == MAX_TRIES) {
+        snprintf(err.msg, sizeof(err.msg),
+                 "PUT %s: still 412 after %d tries; left for the next run",
+                 url, MAX_TRIES);
+        goto failed;
+    }
+    it = cst_state_put(&c->st, url);
+    if (it != NULL) {
+        cst_state_set_str(&it->etag, cur_etag);
+        it->kind = ts.ours ? CST_ITEM_TASK : CST_ITEM_OTHER;
+        it->next = ts.ours ? ts.next_check : 0;
+    }
+    goto out;
+failed:
+    warn(s, _("%s not written: %s"), url,
+         err.msg[0] ? err.msg : strerror(ENOMEM));
+    c->stats.errors++;
+    it = cst_state_put(&c->st, url);
+    if (it != NULL) {
+        cst_state_set_str(&it->etag, "");
+        it->next = s->now;
+    }
+out:
+    free(out);
+    free(cur_etag);
+    cst_dav_response_fini(&resp);
+}
+
+/* One fetched member: a meeting in the window, a task of ours, or
+ * something calsteward leaves alone (recorded with its ETag). */
+static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
+                          int meetings)
+{
+    cst_meeting_schedule sched;
+    cst_error err = {0, ""};
+    cst_state_item *it;
+    int has_event, has_todo;
+
+    if (m->status == 404 || m->data == NULL) {
+        cst_state_del(&c->st, m->url);
+        return;
+    }
+    has_event = memmem(m->data, m->len, "BEGIN:VEVENT", 12) != NULL;
+    has_todo = memmem(m->data, m->len, "BEGIN:VTODO", 11) != NULL;
+    if (has_event) {
+        if (!meetings)
+            return; /* in the second pass: done in the first */
+        memset(&sched, 0, sizeof(sched));
+        if (cst_meeting_schedule_get(m->data, m->len, &s->policy, s->now,
+                                     s->win_start, s->win_end, &sched,
+                                     &err) != CST_OK) {
+            warn(s, "%s: line %d: %s; left alone", m->url, err.line,
+                 err.msg);
+        } else if (sched.meetings > 0 && sched.in_window) {
+            handle_meeting(s, c, m->url, m->data, m->len, m->etag, &sched);
+            return;
+        }
+    } else if (has_todo) {
+        if (meetings)
+            return; /* tasks come after every meeting wrote its own */
+        handle_task(s, c, m->url, m->data, m->len, m->etag);
+        return;
+    } else if (!meetings) {
+        return;
+    }
+    it = cst_state_put(&c->st, m->url);
+    if (it != NULL) {
+        cst_state_set_str(&it->etag, m->etag);
+        it->kind = CST_ITEM_OTHER;
+        it->next = 0;
+    }
+}
+
+/* Handles what was fetched already and fetches the rest in batches;
+ * meetings (1) or tasks (0).  Returns CST_OK or the failure of a fetch. */
+static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
+{
+    size_t i, j;
+
+    for (i = 0; i < c->pre.n; i++) {
+        handle_object(s, c, &c->pre.v[i], meetings);
+        if (meetings) {
+            s->done++;
+            progress(s, c);
+        }
+    }
+    for (i = 0; i < c->nfetch; i += CST_DAV_MULTIGET_MAX) {
+        size_t n = c->nfetch - i;
+        cst_dav_items got;
+        cst_status st;
+
+        if (n > CST_DAV_MULTIGET_MAX)
+            n = CST_DAV_MULTIGET_MAX;
+        memset(&got, 0, sizeof(got));
+        st = cst_dav_multiget(s->dav, c->url,
+                              (const char *const *)c->fetch + i, n, &got,
+                              err);
+        if (st != CST_OK)
+            return st;
+        for (j = 0; j < got.n; j++)
+            handle_object(s, c, &got.v[j], meetings);
+        cst_dav_items_fini(&got);
+        if (meetings) {
+            s->done += n;
+            progress(s, c);
+        }
+    }
+    return CST_OK;
+}
+
+/* ---- accounts --------------------------------------------------------- */
+
+static collection *add_collection(sweep *s, const char *url)
+{
+    collection *nv;
+    size_t i;
+
+    for (i = 0; i < s->ncol; i++) {
+        if (strcmp(s->col[i].url, url) == 0)
+            return &s->col[i];
+    }
+    nv = realloc(s->col, (s->ncol + 1) * sizeof(*nv));
+    if (nv == NULL)
+        return NULL;
+    s->col = nv;
+    memset(&s->col[s->ncol], 0, sizeof(s->col[0]));
+    s->col[s->ncol].url = strdup(url);
+    if (s->col[s->ncol].url == NULL)
+        return NULL;
+    s->col[s->ncol].components = CST_DAV_ALL_COMPONENTS;
+    return &s->col[s->ncol++];
+}
+
+static void free_collections(sweep *s)
+{
+    size_t i, j;
+
+    for (i = 0; i < s->ncol; i++) {
+        collection *c = &s->col[i];
+
+        free(c->url);
+        cst_state_fini(&c->st);
+        cst_dav_items_fini(&c->pre);
+        for (j = 0; j < c->nfetch; j++)
+            free(c->fetch[j]);
+        free(c->fetch);
+    }
+    free(s->col);
+    s->col = NULL;
+    s->ncol = 0;
+    s->tasks = NULL;
+}
+
+/* mkdir -p with mode 0700 for what we create. */
+static int make_dirs(const char *path)
+{
+    char buf[4096], *p;
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (p = buf + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Finds the calendars and the task collection of the account. */
+static cst_status resolve(sweep *s, cst_error *err)
+{
+    const cst_sweep_account *a = s->acc;
+    char *principal = NULL, *home = NULL;
+    cst_dav_calendar *cals = NULL;
+    size_t n = 0, i;
+    cst_status st = CST_OK;
+    collection *c;
+    const char *tasks_url = a->tasks;
+
+    if (a->discover || tasks_url == NULL) {
+        st = cst_dav_discover(s->dav, a->url, &principal, &home, err);
+        if (st != CST_OK)
+            goto done;
+        st = cst_dav_list_calendars(s->dav, home, &cals, &n, err);
+        if (st != CST_OK)
+            goto done;
+    }
+    if (a->discover) {
+        for (i = 0; i < n; i++) {
+            if (!(cals[i].components & (CST_DAV_VEVENT | CST_DAV_VTODO)))
+                continue;
+            if (add_collection(s, cals[i].href) == NULL)
+                goto nomem;
+        }
+    } else {
+        for (i = 0; i < a->n_calendars; i++) {
+            if (add_collection(s, a->calendars[i]) == NULL)
+                goto nomem;
+        }
+    }
+    if (tasks_url == NULL) {
+        for (i = 0; i < n && tasks_url == NULL; i++) {
+            if (cals[i].components & CST_DAV_VTODO)
+                tasks_url = cals[i].href;
+        }
+    }
+    if (tasks_url == NULL && home != NULL) {
+        /* calendars made by some clients take VEVENT only: make one */
+        char *url = member_url(home, "action-items/");
+        cst_dav_response resp;
+
+        if (url == NULL)
+            goto nomem;
+        if (s->dry_run) {
+            progress_clear(s);
+            printf(_("--- would create the task calendar %s\n"), url);
+        } else {
+            cst_dav_response_init(&resp);
+            st = cst_dav_mkcalendar(s->dav, url,
+                                    cst_catalog_translate(N_("Action items"),
+                                                          s->catalog),
+                                    CST_DAV_VTODO, &resp, err);
+            if (st == CST_OK && (resp.status < 200 || resp.status >= 300)) {
+                snprintf(err->msg, sizeof(err->msg), "MKCALENDAR %s: HTTP %ld",
+                         url, resp.status);
+                st = CST_ERR_IO;
+            }
+            cst_dav_response_fini(&resp);
+            if (st == CST_OK && (c = add_collection(s, url)) != NULL)
+                c->is_tasks = 1, s->tasks = c;
+        }
+        free(url);
+        goto done;
+    }
+    if (tasks_url != NULL) {
+        c = add_collection(s, tasks_url);
+        if (c == NULL)
+            goto nomem;
+        c->is_tasks = 1;
+        s->tasks = c;
+    }
+    goto done;
+nomem:
+    st = CST_ERR_NOMEM;
+    snprintf(err->msg, sizeof(err->msg), "%s", strerror(ENOMEM));
+done:
+    cst_dav_calendars_free(&cals, n);
+    free(principal);
+    free(home);
+    return st;
+}
+
+static void print_summary(const collection *c)
+{
+    printf(_("%s: %zu meetings, %zu tasks written, %zu unchanged, "
+             "%zu errors\n"),
+           c->url, c->stats.meetings, c->stats.tasks_written,
+           c->stats.unchanged, c->stats.errors);
+}
+
+/* Sweeps one account.  Returns 0 when every collection was swept. */
+static int sweep_account(sweep *s, const cst_sweep_account *a)
+{
+    cst_dav_opts o;
+    cst_error err = {0, ""};
+    char *secret = NULL, dir[4096];
+    int failed = 0;
+    size_t i, pass;
+
+    s->acc = a;
+    memset(&o, 0, sizeof(o));
+    o.timeout_ms = a->timeout_ms;
+    o.ca_file = a->ca_file;
+    o.max_body = SWEEP_MAX_BODY;
+    if (a->password_file != NULL || a->token_file != NULL) {
+        const char *f = a->password_file ? a->password_file : a->token_file;
+
+        if (cst_secret_read(f, &secret, &err) != CST_OK) {
+            warn(s, _("account %s: %s"), a->name, err.msg);
+            return 1;
+        }
+        if (a->password_file != NULL) {
+            o.user = a->user;
+            o.password = secret;
+        } else {
+            o.bearer = secret;
+        }
+    } else if (a->user != NULL) {
+        o.user = a->user;
+        o.password = "";
+    }
+    s->dav = cst_dav_new(&o, &err);
+    if (secret != NULL) {
+        explicit_bzero(secret, strlen(secret));
+        free(secret);
+    }
+    if (s->dav == NULL) {
+        warn(s, _("account %s: %s"), a->name, err.msg);
+        return 1;
+    }
+    snprintf(dir, sizeof(dir), "%s/%s", s->conf->state_dir, a->name);
+    if (!s->dry_run && make_dirs(dir) != 0) {
+        warn(s, _("account %s: %s: %s"), a->name, dir, strerror(errno));
+        failed = 1;
+        goto done;
+    }
+    if (resolve(s, &err) != CST_OK) {
+        warn(s, _("account %s: %s"), a->name, err.msg);
+        failed = 1;
+        goto done;
+    }
+    /* what needs a look, collection by collection */
+    s->done = s->total = 0;
+    for (i = 0; i < s->ncol; i++) {
+        collection *c = &s->col[i];
+
+        if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
+            warn(s, "%s", err.msg);
+            c->failed = 1;
+            continue;
+        }
+        if (err.msg[0] != '\0')
+            warn(s, "%s", err.msg);
+        if (find_work(s, c, &err) != CST_OK) {
+            warn(s, "%s", err.msg);
+            c->failed = 1;
+            continue;
+        }
+        s->total += c->pre.n + c->nfetch;
+    }
+    /* meetings first (they write tasks), then the tasks on their own */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < s->ncol; i++) {
+            collection *c = &s->col[i];
+
+            if (c->failed)
+                continue;
+            if (work(s, c, pass == 0, &err) != CST_OK) {
+                warn(s, "%s", err.msg);
+                c->failed = 1;
+            }
+        }
+    }
+    progress_clear(s);
+    for (i = 0; i < s->ncol; i++) {
+        collection *c = &s->col[i];
+
+        if (!c->failed && !s->dry_run) {
+            if (cst_state_save(&c->st, &err) != CST_OK) {
+                warn(s, "%s", err.msg);
+                c->failed = 1;
+            }
+        }
+        if (c->failed || c->stats.errors > 0)
+            failed = 1;
+        if (c->failed && c->stats.errors == 0)
+            c->stats.errors = 1;
+        print_summary(c);
+    }
+done:
+    free_collections(s);
+    cst_dav_free(&s->dav);
+    return failed;
+}
+
+/* The zh_CN catalog, for what is written in Chinese. */
+static cst_catalog *load_catalog(void)
+{
+    const char *dir = bindtextdomain(PACKAGE, NULL);
+    char path[4200], *data = NULL;
+    size_t len = 0;
+    cst_catalog *cat = NULL;
+
+    if (dir == NULL)
+        return NULL;
+    snprintf(path, sizeof(path), "%s/zh_CN/LC_MESSAGES/%s.mo", dir, PACKAGE);
+    if (cli_read_all(path, 16u * 1024u * 1024u, &data, &len) != 0)
+        return NULL;
+    if (cst_catalog_parse(data, len, &cat) != CST_OK)
+        cat = NULL;
+    free(data);
+    return cat;
+}
+
+int cli_cmd_sweep(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"now", required_argument, NULL, 'n'},
+        {"dry-run", no_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *config = DEFAULT_CONFIG;
+    cst_sweep_conf conf;
+    cst_error err = {0, ""};
+    cst_catalog *zh = NULL;
+    cst_policy *policies = NULL;
+    sweep s;
+    int c, rc = 0, lockfd = -1;
+    size_t i;
+    char lockpath[4200];
+
+    memset(&s, 0, sizeof(s));
+    s.now = time(NULL);
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'n':
+            if (!cli_now_option(optarg, &s.now))
+                return EXIT_USAGE;
+            break;
+        case 'd':
+            s.dry_run = 1;
+            break;
+        case 'h':
+            printf(_("Usage: %s sweep [--config FILE] [--now TIME] "
+                     "[--dry-run]\n"),
+                   cli_progname);
+            fputs(_("Visit the calendars of every account in the "
+                    "configuration: process meetings\nthe Apache module "
+                    "never saw, write their tasks, complete preparation "
+                    "tasks\nand flag overdue ones.  One line per "
+                    "calendar; exit 0 when every calendar\nwas swept, 1 "
+                    "when one failed, 2 for a bad configuration.\n"),
+                  stdout);
+            printf(_("Default configuration: %s\n"), DEFAULT_CONFIG);
+            return 0;
+        default:
+            fprintf(stderr, _("Try '%s --help' for more information.\n"),
+                    cli_progname);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, _("%s: sweep: unexpected argument '%s'\n"),
+                cli_progname, argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (cst_sweep_conf_load(config, &conf, &err) != CST_OK) {
+        fprintf(stderr, "%s: %s\n", cli_progname, err.msg);
+        return EXIT_USAGE;
+    }
+    /* every policy must load before anything is touched */
+    policies = calloc(conf.n_acc ? conf.n_acc : 1, sizeof(*policies));
+    if (policies == NULL) {
+        fprintf(stderr, "%s: %s\n", cli_progname, strerror(ENOMEM));
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    for (i = 0; i < conf.n_acc; i++) {
+        const char *f = conf.acc[i].password_file
+                            ? conf.acc[i].password_file
+                            : conf.acc[i].token_file;
+        char *secret = NULL;
+
+        if (cli_load_policy(conf.acc[i].policy, &policies[i]) != 0) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        /* a secret file anyone may read is a configuration error */
+        if (f != NULL && cst_secret_read(f, &secret, &err) != CST_OK) {
+            fprintf(stderr, _("%s: account %s: %s\n"), cli_progname,
+                    conf.acc[i].name, err.msg);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (secret != NULL) {
+            explicit_bzero(secret, strlen(secret));
+            free(secret);
+        }
+    }
+    if (!s.dry_run) {
+        if (make_dirs(conf.state_dir) != 0) {
+            fprintf(stderr, "%s: %s: %s\n", cli_progname, conf.state_dir,
+                    strerror(errno));
+            rc = EXIT_FAILED;
+            goto out;
+        }
+        snprintf(lockpath, sizeof(lockpath), "%s/lock", conf.state_dir);
+        lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+            fprintf(stderr, _("%s: %s: another sweep is running\n"),
+                    cli_progname, lockpath);
+            rc = EXIT_FAILED;
+            goto out;
+        }
+    }
+    if (cst_dav_global_init(&err) != CST_OK) {
+        fprintf(stderr, "%s: %s\n", cli_progname, err.msg);
+        rc = EXIT_FAILED;
+        goto out;
+    }
+    s.conf = &conf;
+    s.tty = isatty(STDERR_FILENO);
+    s.win_start = s.now - (time_t)conf.window_back_days * 86400;
+    s.win_end = s.now + (time_t)conf.window_ahead_days * 86400;
+    for (i = 0; i < conf.n_acc; i++) {
+        s.policy = policies[i];
+        if (s.policy.language == CST_LANG_ZH_CN && zh == NULL)
+            zh = load_catalog();
+        s.catalog = s.policy.language == CST_LANG_ZH_CN ? zh : NULL;
+        if (sweep_account(&s, &conf.acc[i]) != 0)
+            rc = EXIT_FAILED;
+        fflush(stdout);
+    }
+    cst_dav_global_cleanup();
+out:
+    if (lockfd >= 0)
+        close(lockfd);
+    cst_catalog_free(&zh);
+    free(policies);
+    cst_sweep_conf_fini(&conf);
+    return rc;
+}
