@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -1005,6 +1006,55 @@ void cst_sweep_conf_fini(cst_sweep_conf *c)
 
 /* ---- secrets ------------------------------------------------------------ */
 
+/*
+ * With a POSIX ACL the group bits of st_mode are the ACL's mask, not the
+ * group's permissions -- systemd gives a User= service its credentials
+ * as mode 0400 plus an ACL entry "user:SERVICE:r", which shows as 0440.
+ * Returns 1 when fd has an access ACL that lets no one in but the owner
+ * and the user running us, else 0 (no ACL, or one that lets others in).
+ * The xattr holds a 4-byte version (2) and 8-byte entries: tag, perm
+ * (16 bits each) and id (32 bits), little-endian.
+ */
+#define XACL_USER 0x02
+#define XACL_GROUP_OBJ 0x04
+#define XACL_GROUP 0x08
+#define XACL_MASK 0x10
+#define XACL_OTHER 0x20
+
+static unsigned le(const unsigned char *p, int n)
+{
+    return n == 2 ? (unsigned)p[0] | (unsigned)p[1] << 8
+                  : (unsigned)p[0] | (unsigned)p[1] << 8 |
+                        (unsigned)p[2] << 16 | (unsigned)p[3] << 24;
+}
+
+static int acl_owner_only(int fd)
+{
+    unsigned char a[4 + 8 * 64];
+    ssize_t n = fgetxattr(fd, "system.posix_acl_access", a, sizeof(a));
+    unsigned mask = 7, tag, perm, id;
+    ssize_t i;
+
+    if (n < 4 || (n - 4) % 8 != 0 || le(a, 4) != 2)
+        return 0;
+    for (i = 4; i < n; i += 8) {
+        if (le(a + i, 2) == XACL_MASK)
+            mask = le(a + i + 2, 2);
+    }
+    for (i = 4; i < n; i += 8) {
+        tag = le(a + i, 2);
+        perm = le(a + i + 2, 2);
+        id = le(a + i + 4, 4);
+        if (tag == XACL_OTHER && perm != 0)
+            return 0;
+        if ((tag == XACL_GROUP_OBJ || tag == XACL_GROUP) && (perm & mask) != 0)
+            return 0;
+        if (tag == XACL_USER && (perm & mask) != 0 && id != geteuid())
+            return 0;
+    }
+    return 1;
+}
+
 cst_status cst_secret_read(const char *path, char **secret, cst_error *err)
 {
     char buf[CST_SWEEP_MAX_SECRET + 1];
@@ -1040,7 +1090,8 @@ cst_status cst_secret_read(const char *path, char **secret, cst_error *err)
         st = CST_ERR_INVALID;
         goto done;
     }
-    if ((sb.st_mode & 077) != 0) {
+    if ((sb.st_mode & 007) != 0 ||
+        ((sb.st_mode & 070) != 0 && !acl_owner_only(fd))) {
         cst_error_set(err, 0, _("%s: mode %04o is too open; chmod 600 %s"),
                       path, (unsigned)(sb.st_mode & 07777), path);
         st = CST_ERR_INVALID;

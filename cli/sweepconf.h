@@ -103,7 +103,10 @@ void cst_sweep_conf_fini(cst_sweep_conf *c);
  * opened descriptor, so what is checked is what is read: it must be a
  * regular file -- not a symbolic link (folders on the way may be links),
  * not a FIFO or device -- with no permission bit for group or others
- * (mode 0600 or 0400), of at most CST_SWEEP_MAX_SECRET bytes.  The secret
+ * (mode 0600 or 0400), of at most CST_SWEEP_MAX_SECRET bytes.  Under a
+ * POSIX ACL the group bits are the ACL's mask: the file passes when the
+ * ACL lets no one in but the owner and the user running us (systemd's
+ * credentials for a User= service are 0400 plus "user:SERVICE:r").  The secret
  * is the first line without its line end (LF or CRLF); blanks are kept.
  *
  * Returns CST_OK and sets *secret; CST_ERR_IO when it cannot be opened or

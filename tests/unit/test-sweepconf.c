@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <libical/ical.h>
@@ -427,6 +428,63 @@ static void test_errors(void)
     cst_sweep_conf_fini(&c);
 }
 
+/* Gives path an access ACL "user::rw-, user:UID:r--, group::---,
+ * mask::r--, other::---" (so that ls shows 0640).  Returns 0, or -1 when
+ * the file system has no ACLs. */
+static int set_acl(const char *path, unsigned uid)
+{
+    unsigned char a[4 + 5 * 8];
+    static const unsigned tags[5] = {0x01, 0x02, 0x04, 0x10, 0x20};
+    static const unsigned perms[5] = {6, 4, 0, 4, 0};
+    unsigned i, id;
+
+    memset(a, 0, sizeof(a));
+    a[0] = 2;
+    for (i = 0; i < 5; i++) {
+        unsigned char *e = a + 4 + 8 * i;
+
+        id = tags[i] == 0x02 ? uid : 0xffffffffu;
+        e[0] = (unsigned char)tags[i];
+        e[2] = (unsigned char)perms[i];
+        e[4] = (unsigned char)(id & 0xff);
+        e[5] = (unsigned char)(id >> 8 & 0xff);
+        e[6] = (unsigned char)(id >> 16 & 0xff);
+        e[7] = (unsigned char)(id >> 24 & 0xff);
+    }
+    return setxattr(path, "system.posix_acl_access", a, sizeof(a), 0);
+}
+
+static void test_secret_acl(const char *path)
+{
+    struct stat sb;
+    char *secret = NULL, want[900];
+    cst_error e;
+    cst_status st;
+
+    /* systemd's credentials for a User= service: 0400 + user:SERVICE:r */
+    write_file(path, SECRET "\n", 0600);
+    if (set_acl(path, (unsigned)geteuid()) != 0) {
+        printf("ok %d # SKIP no ACLs here: %s\n", ++tap_n, strerror(errno));
+        return;
+    }
+    stat(path, &sb);
+    tap_int(sb.st_mode & 0777, 0640, "ACL: the mask shows as group bits");
+    st = cst_secret_read(path, &secret, &e);
+    tap_int(st, CST_OK, "ACL for the user running us: read");
+    tap_str(secret, SECRET, "ACL for the user running us: secret");
+    free(secret);
+    secret = NULL;
+
+    write_file(path, SECRET "\n", 0600);
+    set_acl(path, 12345u);
+    st = cst_secret_read(path, &secret, &e);
+    snprintf(want, sizeof(want), "%s: mode 0640 is too open; chmod 600 %s",
+             path, path);
+    tap_int(st, CST_ERR_INVALID, "ACL for another user: refused");
+    tap_str(e.msg, want, "ACL for another user: message");
+    tap_ok(secret == NULL, "ACL for another user: nothing returned");
+}
+
 /* ---- secret files ------------------------------------------------------- */
 
 static void test_secrets(void)
@@ -568,6 +626,8 @@ static void test_secrets(void)
         st = cst_secret_read(path, &secret, &e);
         tap_int(st, CST_ERR_INVALID, "NUL byte: refused");
     }
+
+    test_secret_acl(path);
 
     /* cannot be opened */
     snprintf(link, sizeof(link), "%s/none.secret", dir);
