@@ -145,6 +145,29 @@ static void test_full(void)
     cst_sweep_conf_fini(NULL);
 }
 
+/* The example in the tree must load. */
+static void test_example(void)
+{
+    const char *top = getenv("top_srcdir");
+    char path[1024];
+    cst_sweep_conf c;
+    cst_error e = {0, ""};
+    cst_status st;
+
+    clear_env();
+    snprintf(path, sizeof(path), "%s/examples/calsteward.conf",
+             top && *top ? top : ".");
+    st = cst_sweep_conf_load(path, &c, &e);
+    if (!tap_ok(st == CST_OK, "examples/calsteward.conf loads"))
+        printf("#   %s\n", e.msg);
+    tap_int(c.n_acc, 2, "example: two accounts");
+    if (c.n_acc == 2) {
+        tap_int(c.acc[0].discover, 1, "example: team discovers");
+        tap_int(c.acc[1].n_calendars, 2, "example: board lists two");
+    }
+    cst_sweep_conf_fini(&c);
+}
+
 /* ---- defaults and the environment --------------------------------------- */
 
 static void test_defaults(void)
@@ -654,6 +677,7 @@ int main(void)
     snprintf(conf, sizeof(conf), "%s/calsteward.conf", dir);
 
     test_full();
+    test_example();
     test_defaults();
     test_state_directory();
     test_credentials_directory();
