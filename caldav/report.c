@@ -312,6 +312,13 @@ cst_status cst_dav_collection_info(cst_dav *d, const char *url,
         st = CST_ERR_IO;
         goto done;
     }
+    if (r->status != 0 && (r->status < 200 || r->status > 299)) {
+        /* Xandikos answers a PROPFIND of a missing collection this way */
+        cst_error_set(err, 0, "PROPFIND %.120s: HTTP %d (in the 207)",
+                      resp.url, r->status);
+        st = CST_ERR_IO;
+        goto done;
+    }
     rt = cst_dav_ms_prop(r, CST_DAV_NS_DAV, "resourcetype");
     out->is_calendar =
         cst_dav_prop_ok(rt) &&
@@ -366,7 +373,7 @@ cst_status cst_dav_calendar_query(cst_dav *d, const char *collection_url,
                                   int with_data, cst_dav_items *out,
                                   cst_error *err)
 {
-    char body[1024], range[128] = "", s[17], e[17];
+    char body[1024], range[160] = "", s[17], e[17];
 
     if (out == NULL || comp == NULL) {
         cst_error_set(err, 0, "caldav: NULL argument");
@@ -385,14 +392,16 @@ cst_status cst_dav_calendar_query(cst_dav *d, const char *collection_url,
             return CST_ERR_INVALID;
         }
         snprintf(range, sizeof(range),
-                 "<C:time-range start=\"%s\" end=\"%s\"/>", s, e);
+                 "><C:time-range start=\"%s\" end=\"%s\"/></C:comp-filter",
+                 s, e);
     }
     snprintf(body, sizeof(body),
              XML_HEAD "<C:calendar-query " NS_DC "><D:prop><D:getetag/>%s"
              "</D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
-             "<C:comp-filter name=\"%s\">%s</C:comp-filter></C:comp-filter>"
-             "</C:filter></C:calendar-query>\n",
-             with_data ? "<C:calendar-data/>" : "", comp, range);
+             "<C:comp-filter name=\"%s\"%s></C:comp-filter></C:filter>"
+             "</C:calendar-query>\n",
+             with_data ? "<C:calendar-data/>" : "", comp,
+             range[0] ? range : "/");
     return items_request(d, "REPORT", collection_url, 1, body, SKIP_SELF,
                          out, err);
 }

@@ -12,13 +12,24 @@
  *   timeout-ms= connect-timeout-ms= max-body=
  *   if-match= if-none-match= content-type= body-file= depth=0|1|infinity
  *   displayname= mask=ETJ (VEVENT, VTODO, VJOURNAL)
+ *   op=query comp=VEVENT|VTODO start= end= (yyyymmddThhmmssZ) data=0|1
+ *   op=multiget href=... (repeated; hrefs=N adds N made-up ones)
+ *   op=sync token=...     op=colinfo     op=etags     op=discover
  *   repeat=N                              the call N times, one handle
  *   max-elapsed-ms=N                      prints "elapsed: ok" if faster
  *
  * Output, one "key: value" per line: result (OK, IO, PARSE, TOO_LARGE,
  * INVALID, NOMEM), message, http, etag, location, url, body-bytes, body
- * lines as "| ...", mask, href, calendar, elapsed.
+ * lines as "| ...", mask, href, calendar, elapsed; for the item calls
+ * "items: N", one "item: STATUS HREF ETAG|-" per item (its data after it
+ * as "data-bytes: N" and "| ..." lines), "sync-token:", "truncated: 1",
+ * "sync: OK|INVALID_TOKEN|UNSUPPORTED"; colinfo prints "sync-token:",
+ * "ctag:", "displayname:", "mask:", "calendar: 0|1"; discover
+ * "principal:" and "home:".
  */
+#define _DEFAULT_SOURCE /* timegm */
+#include "config.h"
+
 #include "caldav/caldav.h"
 
 #include <stdio.h>
@@ -110,13 +121,10 @@ static char *slurp(const char *path, size_t *len)
     return p;
 }
 
-static void print_body(const cst_dav_response *r)
+static void print_lines(const char *s)
 {
-    const char *s = r->body, *e;
+    const char *e;
 
-    if (s == NULL)
-        return;
-    printf("body-bytes: %zu\n", r->body_len);
     while (*s != '\0') {
         e = strchr(s, '\n');
         if (e == NULL)
@@ -126,6 +134,64 @@ static void print_body(const cst_dav_response *r)
                (int)(e - s - (e > s && *e == '\n' && e[-1] == '\r')), s);
         s = *e ? e + 1 : e;
     }
+}
+
+static void print_body(const cst_dav_response *r)
+{
+    if (r->body == NULL)
+        return;
+    printf("body-bytes: %zu\n", r->body_len);
+    print_lines(r->body);
+}
+
+static void print_items(const cst_dav_items *it)
+{
+    size_t i;
+
+    printf("items: %zu\n", it->n);
+    for (i = 0; i < it->n; i++) {
+        const cst_dav_item *x = &it->v[i];
+
+        printf("item: %d %s %s\n", x->status, x->href,
+               x->etag ? x->etag : "-");
+        printf("item-url: %s\n", x->url);
+        if (x->data != NULL) {
+            printf("data-bytes: %zu\n", x->len);
+            print_lines(x->data);
+        }
+    }
+    if (it->sync_token)
+        printf("sync-token: %s\n", it->sync_token);
+    if (it->truncated)
+        printf("truncated: 1\n");
+}
+
+/* yyyymmddThhmmssZ as a time_t (0 when s is NULL). */
+static time_t utc_of(const char *s)
+{
+    struct tm tm;
+
+    if (s == NULL)
+        return 0;
+    memset(&tm, 0, sizeof(tm));
+    if (sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+        fprintf(stderr, "caldav-driver: bad time '%s'\n", s);
+        exit(2);
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+static const char *sync_name(cst_dav_sync_result r)
+{
+    switch (r) {
+    case CST_DAV_SYNC_OK: return "OK";
+    case CST_DAV_SYNC_INVALID_TOKEN: return "INVALID_TOKEN";
+    case CST_DAV_SYNC_UNSUPPORTED: return "UNSUPPORTED";
+    }
+    return "?";
 }
 
 int main(int argc, char **argv)
@@ -246,6 +312,78 @@ int main(int argc, char **argv)
                        v[k].displayname ? v[k].displayname : "(none)");
             }
             cst_dav_calendars_free(&v, n);
+        } else if (strcmp(op, "query") == 0) {
+            cst_dav_items it;
+
+            s = arg(argc, argv, "comp");
+            st = cst_dav_calendar_query(d, url, s ? s : "VEVENT",
+                                        utc_of(arg(argc, argv, "start")),
+                                        utc_of(arg(argc, argv, "end")),
+                                        (int)num(arg(argc, argv, "data"), 0),
+                                        &it, &err);
+            if (st == CST_OK)
+                print_items(&it);
+            cst_dav_items_fini(&it);
+        } else if (strcmp(op, "multiget") == 0) {
+            const char *hv[CST_DAV_MULTIGET_MAX + 10];
+            char made[CST_DAV_MULTIGET_MAX + 10][32];
+            size_t nh = 0;
+            long extra = num(arg(argc, argv, "hrefs"), 0), k;
+            int a;
+            cst_dav_items it;
+
+            for (a = 2; a < argc && nh < CST_DAV_MULTIGET_MAX + 10; a++)
+                if (strncmp(argv[a], "href=", 5) == 0)
+                    hv[nh++] = argv[a] + 5;
+            for (k = 0; k < extra && nh < CST_DAV_MULTIGET_MAX + 10; k++) {
+                snprintf(made[nh], sizeof(made[nh]), "/m/%ld.ics", k);
+                hv[nh] = made[nh];
+                nh++;
+            }
+            st = cst_dav_multiget(d, url, hv, nh, &it, &err);
+            if (st == CST_OK)
+                print_items(&it);
+            cst_dav_items_fini(&it);
+        } else if (strcmp(op, "sync") == 0) {
+            cst_dav_items it;
+            cst_dav_sync_result r = CST_DAV_SYNC_OK;
+
+            st = cst_dav_sync_collection(d, url, arg(argc, argv, "token"),
+                                         &it, &r, &err);
+            if (st == CST_OK) {
+                printf("sync: %s\n", sync_name(r));
+                print_items(&it);
+            }
+            cst_dav_items_fini(&it);
+        } else if (strcmp(op, "etags") == 0) {
+            cst_dav_items it;
+
+            st = cst_dav_list_etags(d, url, &it, &err);
+            if (st == CST_OK)
+                print_items(&it);
+            cst_dav_items_fini(&it);
+        } else if (strcmp(op, "colinfo") == 0) {
+            cst_dav_colinfo ci;
+
+            st = cst_dav_collection_info(d, url, &ci, &err);
+            if (st == CST_OK) {
+                printf("sync-token: %s\n",
+                       ci.sync_token ? ci.sync_token : "(none)");
+                printf("ctag: %s\n", ci.ctag ? ci.ctag : "(none)");
+                printf("displayname: %s\n",
+                       ci.displayname ? ci.displayname : "(none)");
+                print_mask("mask", ci.components);
+                printf("calendar: %d\n", ci.is_calendar);
+            }
+            cst_dav_colinfo_fini(&ci);
+        } else if (strcmp(op, "discover") == 0) {
+            char *pr = NULL, *home = NULL;
+
+            st = cst_dav_discover(d, url, &pr, &home, &err);
+            if (st == CST_OK)
+                printf("principal: %s\nhome: %s\n", pr, home);
+            free(pr);
+            free(home);
         } else {
             fprintf(stderr, "caldav-driver: unknown op '%s'\n", op);
             st = CST_ERR_INVALID;
