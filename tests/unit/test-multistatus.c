@@ -500,6 +500,67 @@ static void test_many(void)
     free(xml);
 }
 
+/* A sweep-sized REPORT: 12 000 items with calendar-data, about 20 MB --
+ * past libxml2's 10 MB guards for one text node added up -- parses under
+ * the sweep's 64 MiB limit, and is refused under the 4 MiB default. */
+static void test_big_report(void)
+{
+    static const char ev[] =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+        "UID:%zu@big\r\nSUMMARY:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    size_t n = 12000, i, len = 0, cap = 64 + n * 1900;
+    char *xml = malloc(cap), pad[1501], want[1700];
+    cst_dav_multistatus ms;
+    cst_dav_ms_limits lim;
+    cst_error err;
+    cst_status st;
+    const cst_dav_prop *cd;
+
+    memset(pad, 'x', sizeof(pad) - 1);
+    pad[sizeof(pad) - 1] = '\0';
+    len += (size_t)snprintf(xml + len, cap - len,
+                            "<d:multistatus xmlns:d=\"DAV:\" xmlns:c=\""
+                            CST_DAV_NS_CALDAV "\">");
+    for (i = 0; i < n; i++) {
+        len += (size_t)snprintf(xml + len, cap - len,
+                                "<d:response><d:href>/c/%zu.ics</d:href>"
+                                "<d:propstat><d:prop><d:getetag>\"%zu\""
+                                "</d:getetag><c:calendar-data>",
+                                i, i);
+        len += (size_t)snprintf(xml + len, cap - len, ev, i, pad);
+        len += (size_t)snprintf(xml + len, cap - len,
+                                "</c:calendar-data></d:prop><d:status>"
+                                "HTTP/1.1 200 OK</d:status></d:propstat>"
+                                "</d:response>");
+    }
+    len += (size_t)snprintf(xml + len, cap - len, "</d:multistatus>");
+    tap_ok(len > 16u * 1024 * 1024, "big: body of %zu bytes", len);
+    memset(&lim, 0, sizeof(lim));
+    lim.max_bytes = 64u * 1024 * 1024;
+    st = cst_dav_multistatus_parse(xml, len, &lim, &ms, &err);
+    tap_int(st, CST_OK, "big: parses under 64 MiB (%s)",
+            st == CST_OK ? "" : err.msg);
+    tap_int(ms.nresp, n, "big: all %zu responses", n);
+    cd = ms.nresp == n ? cst_dav_ms_prop(&ms.resp[n - 1], CST_DAV_NS_CALDAV,
+                                         "calendar-data")
+                       : NULL;
+    /* XML turns the literal CRLFs into LF */
+    snprintf(want, sizeof(want), ev, n - 1, pad);
+    {
+        char *r = want, *w = want;
+
+        for (; *r != '\0'; r++)
+            if (*r != '\r')
+                *w++ = *r;
+        *w = '\0';
+    }
+    tap_str(cd ? cd->text : NULL, want, "big: last calendar-data intact");
+    cst_dav_multistatus_fini(&ms);
+    st = cst_dav_multistatus_parse(xml, len, NULL, &ms, &err);
+    tap_int(st, CST_ERR_TOO_LARGE, "big: refused under the default limit");
+    free(xml);
+}
+
 static const struct status_case {
     const char *in;
     int want;
@@ -574,6 +635,7 @@ int main(void)
     test_cases();
     test_depth();
     test_many();
+    test_big_report();
     test_status();
     test_href();
     cst_dav_global_cleanup();
