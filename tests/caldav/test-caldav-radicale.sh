@@ -4,7 +4,9 @@
 #
 # Collections, conditional PUTs (If-None-Match / If-Match), GET with ETag,
 # supported components, discovery (current-user-principal ->
-# calendar-home-set -> calendars), DELETE, wrong password, and a forwarded
+# calendar-home-set -> calendars, and through .well-known), DELETE, what
+# the sweep asks (calendar-query, multiget, sync-collection, collection
+# state, member ETags: lib-caldav.sh), wrong password, and a forwarded
 # Authorization header.  Radicale is stopped by the EXIT trap.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -55,38 +57,8 @@ done
 
 n=0
 failed=0
-# dav NAME WANT... -- ARGS...: runs the driver with ARGS; every WANT must
-# be a line of its output (exactly).
-dav() {
-    name=$1
-    shift
-    : >"$tmp/want"
-    while [ "$1" != "--" ]; do
-        printf '%s\n' "$1" >>"$tmp/want"
-        shift
-    done
-    shift
-    # shellcheck disable=SC2086
-    "$DRIVER" "$BASE" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    n=$((n + 1))
-    ok=1
-    [ $rc -eq 0 ] || ok=0
-    while IFS= read -r w; do
-        grep -qxF -- "$w" "$tmp/out" || { ok=0; echo "# missing: $w"; }
-    done <"$tmp/want"
-    if [ $ok -eq 1 ]; then
-        echo "ok $n - $name"
-    else
-        echo "not ok $n - $name"
-        sed 's/^/#   out: /' "$tmp/out"
-        sed 's/^/#   err: /' "$tmp/err"
-        failed=$((failed + 1))
-    fi
-}
-field() { sed -n "s/^$1: //p" "$tmp/out" | head -n 1; }
+. "$srcdir/tests/caldav/lib-caldav.sh"
 
-crlf() { "$PY" -c 'import sys; sys.stdout.write(sys.stdin.read().replace("\n", "\r\n"))'; }
 crlf >"$tmp/ev1.ics" <<'EOF'
 BEGIN:VCALENDAR
 VERSION:2.0
@@ -176,6 +148,28 @@ case $code in
 esac
 dav "GET after DELETE is 404" "result: OK" "http: 404" -- \
     op=get path=/alice/work/ev1.ics $AUTH
+
+# --- what the sweep asks (lib-caldav.sh) ---------------------------------
+sweep_checks /alice/work/ /alice/tasks/ $AUTH
+dav "sync-collection with a token Radicale never gave: INVALID_TOKEN (403)" \
+    "result: OK" "sync: INVALID_TOKEN" "http: 403" -- \
+    op=sync path=/alice/work/ token=http://radicale.org/ns/sync/bogus $AUTH
+dav "sync-collection on the home (not a calendar): UNSUPPORTED (403)" \
+    "result: OK" "sync: UNSUPPORTED" "http: 403" -- \
+    op=sync path=/alice/ $AUTH
+dav "collection info of the home: no calendar" "result: OK" \
+    "calendar: 0" -- op=colinfo path=/alice/ $AUTH
+dav "discovery from the root" "result: OK" "principal: $BASE/alice/" \
+    "home: $BASE/alice/" -- op=discover path=/ $AUTH
+dav "discovery from elsewhere goes through .well-known/caldav (301 to /)" \
+    "result: OK" "principal: $BASE/alice/" "home: $BASE/alice/" -- \
+    op=discover path=/nowhere/ $AUTH
+dav "discovery with a wrong password says so" "result: IO" \
+    "message: PROPFIND $BASE/: HTTP 401 (wrong user or password?)" -- \
+    op=discover path=/ user=alice password=wrong
+dav "REPORT with a wrong password says so" "result: IO" \
+    "message: REPORT $BASE/alice/work/: HTTP 401 (wrong user or password?)" \
+    -- op=query path=/alice/work/ comp=VEVENT user=alice password=wrong
 
 # --- authentication -----------------------------------------------------
 dav "wrong password: 401 reported in the response" "result: OK" \
