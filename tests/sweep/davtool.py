@@ -51,16 +51,20 @@ usage.
           processes (shared lock), because a cold cache makes the first
           REPORT/PROPFIND parse every object inside that one request
           (~10 ms an object: 10 000 = longer than any client timeout).
-          10 000 meetings: ~2 s to write, then the cache (see the
-          "seconds" it prints); --no-warm skips the cache.
+          10 000 meetings + 500 tasks: ~2 s to write, ~70 s in all with
+          the cache on 2 CPUs; --no-warm skips the cache.  Even warm,
+          Radicale 3.1 needs ~40 s for one PROPFIND Depth 1 or REPORT
+          over 10 000 objects (~4 ms an object, CPU-bound: tmpfs does
+          not help) -- allow for it in timeouts.
         Prints one JSON object: {"events", "tasks", "past", "recurring",
         "seconds", "via"[, "cached"]}; --manifest FILE writes one JSON object per
         line per object: href, uid, kind (event|todo), dtstart, dtend,
         past, actions (the number of action items in its minutes).
 
   warm URL USER PW CAL
-        PROPFIND Depth 1 for getetag (makes Radicale build its cache);
-        prints {"objects": N, "seconds": S}.
+        PROPFIND Depth 1 for getetag (makes Radicale build its cache
+        when seed-generated --no-warm left it cold); prints {"objects":
+        N, "seconds": S}.  dump, todos and warm wait up to 600 s.
 
   dump URL USER PW CAL
         JSON list of every object: {"href", "etag", "data"} (sorted by
@@ -133,7 +137,7 @@ def abs_url(base, path):
 def client(args):
     return caldav.DAVClient(
         args.url, username=args.user, password=args.pw,
-        auth=requests.auth.HTTPBasicAuth(args.user, args.pw), timeout=60)
+        auth=requests.auth.HTTPBasicAuth(args.user, args.pw), timeout=600)
 
 
 def check(resp, ok=(200, 201, 204, 207)):
@@ -550,7 +554,10 @@ def _warm_worker(job):
     from radicale import config as rconfig
     from radicale import storage as rstorage
     conf = rconfig.load()
-    conf.update({"storage": {"filesystem_folder": storage}}, "davtool",
+    # no fsync: a test's throw-away storage (the fsyncs were most of the
+    # time on a slow disk)
+    conf.update({"storage": {"filesystem_folder": storage,
+                             "_filesystem_fsync": "False"}}, "davtool",
                 privileged=True)
     st = rstorage.load(conf)
     with st.acquire_lock("r"):
