@@ -47,7 +47,8 @@
 #                               a request), SW_PROXY_CONTROL (the control
 #                               file), SW_PROXY_PID.  With SW_PROXY_PORT
 #                               already set (e.g. after die-after), the
-#                               same port is used again.
+#                               same port is used again; a proxy still
+#                               running is stopped first.
 #   sw_fault MODE [KEY=VALUE...]
 #                               switches the running proxy's fault (POST
 #                               /__fault; the counters restart)
@@ -260,6 +261,9 @@ sw_add_account() {
 sw_start_faultproxy() {
     upstream=$1
     shift
+    # one proxy at a time: a previous one (still running unless die-after
+    # stopped it) would hold the port or be left behind
+    sw_stop_faultproxy
     [ -n "$SW_PROXY_PORT" ] || SW_PROXY_PORT=$(cst_free_port)
     SW_PROXY_LOG="$SW_TMP/faultproxy.log"
     SW_PROXY_CONTROL="$SW_TMP/faultproxy.control"
