@@ -330,8 +330,9 @@ static cst_status drop_categories(cst_edits *e, const cst_icaltext *t, int c,
         } else if (n_drop > 0) {
             /* values before the first kept one go with the comma after
              * them; later ones with the comma before them */
-            for (k0 = 0; vals[k0].drop; k0++)
-                ;
+            k0 = 0;
+            while (vals[k0].drop)
+                k0++;
             if (k0 > 0)
                 st = delete_value_bytes(e, t, (size_t)i, vals[0].a, vals[k0].a);
             for (k = k0 + 1; k < n && st == CST_OK; k++) {
@@ -524,9 +525,11 @@ cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
         st = CST_ERR_PARSE;
         goto done;
     }
-    for (n = 0; (c = cst_icaltext_nth_comp(&t, "VTODO", n)) >= 0; n++) {
-        if (cst_icaltext_find_prop(&t, c, "X-CALSTEWARD-KIND", 0) < 0)
-            continue; /* the user's own task */
+    for (n = 0; n < t.n_comps; n++) {
+        c = (int)n;
+        if (strcmp(t.comps[n].name, "VTODO") != 0 ||
+            cst_icaltext_find_prop(&t, c, "X-CALSTEWARD-KIND", 0) < 0)
+            continue; /* no task, or the user's own */
         st = followup_one(&e, &t, c, p, now, local, &one, err);
         if (st != CST_OK)
             goto done;

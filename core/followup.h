@@ -105,7 +105,11 @@ typedef struct cst_meeting_schedule {
  * next_check is the smallest candidate > now.  The moments are the exact
  * seconds at which the comparisons of core/rules.c, core/process.c and
  * core/tasks.c flip, so that for any now1 < now2 < next_check (computed
- * at now1) the output at now1 and at now2 is the same.
+ * at now1) the output at now1 and at now2 is the same.  start -
+ * agenda-max-days is no candidate: it is the agenda task's DTSTART, a
+ * value written into the task; nothing calsteward writes changes then.
+ * Without a stamp (`unstamped`) the output holds `now` itself and
+ * changes at every moment until the processed copy is stored.
  *
  * Returns CST_OK; CST_ERR_PARSE / CST_ERR_TOO_LARGE / CST_ERR_NOMEM like
  * cst_tasks_build() (err says why).  On error *out is zeroed.

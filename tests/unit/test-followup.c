@@ -1021,8 +1021,8 @@ static char *tasks_text(const char *x, const cst_policy *p, time_t now)
         for (; *s; s = e) {
             e = strchr(s, '\n');
             e = e ? e + 1 : s + strlen(s);
-            if (strncmp(s, "DTSTAMP:", 8) != 0
-                && strncmp(s, "COMPLETED:", 10) != 0) {
+            if (strncmp(s, "DTSTAMP:", 8) != 0 &&
+                strncmp(s, "COMPLETED:", 10) != 0) {
                 memcpy(o, s, (size_t)(e - s));
                 o += e - s;
             }
