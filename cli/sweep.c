@@ -56,6 +56,7 @@ typedef struct collection {
     int is_tasks;           /* where new tasks go */
     col_stats stats;
     cst_dav_items pre;      /* fetched already (calendar-query with data) */
+    cst_dav_items later;    /* tasks fetched in the first pass */
     char **fetch;           /* URLs still to fetch */
     size_t nfetch, capfetch;
 } collection;
@@ -271,6 +272,16 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
         st = cst_dav_sync_collection(s->dav, c->url,
                                      initial ? "" : c->st.token, &it, &res,
                                      err);
+        if (st == CST_ERR_IO && !initial
+            && cst_dav_last_status(s->dav) >= 400) {
+            /* Xandikos answers a token it does not know with a 500
+             * rather than 403 valid-sync-token: start over once */
+            cst_dav_items_fini(&it);
+            initial = 1;
+            free(c->st.token);
+            c->st.token = NULL;
+            continue;
+        }
         if (st != CST_OK)
             return st;
         if (res == CST_DAV_SYNC_UNSUPPORTED) {
@@ -826,10 +837,64 @@ out:
     cst_dav_response_fini(&resp);
 }
 
-/* One fetched member: a meeting in the window, a task of ours, or
- * something calsteward leaves alone (recorded with its ETag). */
+/*
+ * C:calendar-data travels inside XML, whose parsers turn every CRLF into
+ * LF: a server's stored CRLF arrives as LF unless it wrote &#13;.  The
+ * object as stored has CRLF (RFC 5545 3.1), so bare LFs become CRLF
+ * again before anything is processed or written back.  Returns a heap
+ * copy (NULL when out of memory).
+ */
+static char *restore_crlf(const char *data, size_t len, size_t *out_len)
+{
+    size_t i, extra = 0, k = 0;
+    char *o;
+
+    for (i = 0; i < len; i++) {
+        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+            extra++;
+    }
+    o = malloc(len + extra + 1);
+    if (o == NULL)
+        return NULL;
+    for (i = 0; i < len; i++) {
+        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+            o[k++] = '\r';
+        o[k++] = data[i];
+    }
+    o[k] = '\0';
+    *out_len = k;
+    return o;
+}
+
+static void handle_object_crlf(sweep *s, collection *c,
+                               const cst_dav_item *m, int meetings);
+
+/* One fetched member, with the line ends it has on the server. */
 static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
                           int meetings)
+{
+    cst_dav_item fixed = *m;
+    char *data;
+
+    if (m->data == NULL || m->status == 404) {
+        handle_object_crlf(s, c, m, meetings);
+        return;
+    }
+    data = restore_crlf(m->data, m->len, &fixed.len);
+    if (data == NULL) {
+        warn(s, "%s: %s", m->url, strerror(ENOMEM));
+        c->stats.errors++;
+        return;
+    }
+    fixed.data = data;
+    handle_object_crlf(s, c, &fixed, meetings);
+    free(data);
+}
+
+/* One fetched member: a meeting in the window, a task of ours, or
+ * something calsteward leaves alone (recorded with its ETag). */
+static void handle_object_crlf(sweep *s, collection *c,
+                               const cst_dav_item *m, int meetings)
 {
     cst_meeting_schedule sched;
     cst_error err = {0, ""};
@@ -871,8 +936,29 @@ static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
     }
 }
 
-/* Handles what was fetched already and fetches the rest in batches;
- * meetings (1) or tasks (0).  Returns CST_OK or the failure of a fetch. */
+/* Keeps a fetched item for the second pass (its strings move). */
+static int defer(collection *c, cst_dav_item *m)
+{
+    cst_dav_item *nv;
+
+    if (c->later.n % 64 == 0) {
+        nv = realloc(c->later.v, (c->later.n + 64) * sizeof(*nv));
+        if (nv == NULL)
+            return 0;
+        c->later.v = nv;
+    }
+    c->later.v[c->later.n++] = *m;
+    memset(m, 0, sizeof(*m));
+    return 1;
+}
+
+/*
+ * The first pass (meetings = 1) handles the meetings of what was fetched
+ * already and fetches the rest in calendar-multiget batches, keeping the
+ * tasks among them for the second pass (meetings = 0), which handles the
+ * tasks once every meeting has written its own.  Returns CST_OK or the
+ * failure of a fetch.
+ */
 static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
 {
     size_t i, j;
@@ -883,6 +969,11 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
             s->done++;
             progress(s, c);
         }
+    }
+    if (!meetings) {
+        for (i = 0; i < c->later.n; i++)
+            handle_object(s, c, &c->later.v[i], 0);
+        return CST_OK;
     }
     for (i = 0; i < c->nfetch; i += CST_DAV_MULTIGET_MAX) {
         size_t n = c->nfetch - i;
@@ -897,13 +988,25 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
                               err);
         if (st != CST_OK)
             return st;
-        for (j = 0; j < got.n; j++)
-            handle_object(s, c, &got.v[j], meetings);
-        cst_dav_items_fini(&got);
-        if (meetings) {
-            s->done += n;
-            progress(s, c);
+        for (j = 0; j < got.n; j++) {
+            cst_dav_item *m = &got.v[j];
+
+            if (m->data != NULL && m->status != 404
+                && memmem(m->data, m->len, "BEGIN:VTODO", 11) != NULL
+                && memmem(m->data, m->len, "BEGIN:VEVENT", 12) == NULL) {
+                if (!defer(c, m)) {
+                    cst_dav_items_fini(&got);
+                    snprintf(err->msg, sizeof(err->msg), "%s",
+                             strerror(ENOMEM));
+                    return CST_ERR_NOMEM;
+                }
+                continue;
+            }
+            handle_object(s, c, m, 1);
         }
+        cst_dav_items_fini(&got);
+        s->done += n;
+        progress(s, c);
     }
     return CST_OK;
 }
@@ -941,6 +1044,7 @@ static void free_collections(sweep *s)
         free(c->url);
         cst_state_fini(&c->st);
         cst_dav_items_fini(&c->pre);
+        cst_dav_items_fini(&c->later);
         for (j = 0; j < c->nfetch; j++)
             free(c->fetch[j]);
         free(c->fetch);

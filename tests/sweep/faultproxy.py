@@ -48,6 +48,10 @@ Faults (MODE, then KEY=VALUE parameters):
                         a genuine 412 from the server.
 
 Which requests a fault hits (every mode but none and die-after):
+  body=REGEX    also searched in the request body (e.g. "sync-collection"
+                to hit one kind of REPORT); default: any body
+  status=N      status500: answer N instead of 500 (e.g. 501 for a
+                server without a REPORT)
   match=REGEX   searched in "METHOD PATH" (default: status500, slow: any
                 request; malformed: "^(REPORT|PROPFIND) "; conflict:
                 "^PUT " and an If-Match header)
@@ -117,6 +121,8 @@ class Fault:
         self.mode = mode
         self.params = params
         self.match = re.compile(params.get("match", default))
+        self.body = re.compile(params.get("body", ""))
+        self.status = int(params.get("status", "500"))
         self.every = int(params.get("every", "1"))
         nth = params.get("nth")
         if nth is None and mode == "conflict" and params.get("all") != "1":
@@ -133,13 +139,15 @@ class Fault:
                 "forwarded": self.forwarded, "matched": self.matched,
                 "faults": self.faults}
 
-    def hits(self, method, path, headers):
+    def hits(self, method, path, headers, body=b""):
         """Does the current fault apply to this request? (counts it)"""
         if self.mode in ("none", "die-after"):
             return False
         if self.mode == "conflict" and headers.get("If-Match") is None:
             return False
         if not self.match.search("%s %s" % (method, path)):
+            return False
+        if not self.body.search(body.decode("latin-1")):
             return False
         self.matched += 1
         if self.nth is not None:
@@ -388,14 +396,14 @@ class Handler(BaseHTTPRequestHandler):
         with f.lock:
             if srv.control:
                 srv.read_control()
-            hit = f.hits(method, path, self.headers)
+            hit = f.hits(method, path, self.headers, body or b"")
             mode = f.mode
         fault = mode if hit else None
         if hit and mode == "status500" and f.params.get("forward") != "1":
-            self.answer(500, "Internal Server Error",
+            self.answer(f.status, "Injected",
                         [("Content-Type", "text/plain")],
-                        b"faultproxy: injected 500\n", method == "HEAD")
-            srv.log(method, path, 500, self.headers,
+                        b"faultproxy: injected status\n", method == "HEAD")
+            srv.log(method, path, f.status, self.headers,
                     (time.monotonic() - t0) * 1000, fault)
             return
         if hit and mode == "slow":

@@ -179,6 +179,36 @@ for how in truncate garbage unclosed; do
         same_as_ref "mal$how"
 done
 
+# ---- a server without sync-collection: ctag and ETags ------------------------
+setup ctag
+sw_fault status500 status=501 'match=^REPORT' 'body=sync-collection'
+sweep ctag
+check "no sync-collection (501): exit 0" rc 0
+check "no sync-collection: the same calendars as one run" same_as_ref ctag
+# the ctag kept is the one read before the run's own writes (a change
+# made by someone else meanwhile must not be missed): the next run lists
+# the ETags once, finds only its own writes, and the one after that
+# needs the ctag alone
+sweep ctag
+check "no sync-collection, after its own writes: exit 0" rc 0
+check "no sync-collection, after its own writes: nothing written" \
+    grep -q "ctag-tasks/: 0 meetings, 0 tasks written" "$SW_TMP/out"
+: >"$SW_PROXY_LOG"
+sweep ctag
+check "no sync-collection, nothing changed: exit 0" rc 0
+check "no sync-collection, nothing changed: one PROPFIND per collection, nothing else" \
+    count_is "" 2
+$SW_DAVTOOL edit "$R" alice alice-pw /alice/ctag-cal/m-nominutes@calsteward.test.ics \
+    --set-prop SUMMARY "Hiring sync (moved room)" >/dev/null
+: >"$SW_PROXY_LOG"
+sweep ctag
+check "no sync-collection, one edit: exit 0" rc 0
+check "no sync-collection, one edit: that meeting is looked at again" \
+    grep -q "ctag-cal/: 1 meetings" "$SW_TMP/out"
+check "no sync-collection, one edit: one multiget for it" \
+    count_is "REPORT /alice/ctag-cal/" 1
+sw_fault none
+
 # ---- a client edits while the sweep writes: 412 ----------------------------
 setup conflict
 sw_fault conflict edit=xprop 'match=^PUT.*/conflict-cal/'

@@ -154,6 +154,15 @@ check "second sweep writes no task" \
 after=$(etags)
 check "second sweep leaves every ETag as it was" [ "$before" = "$after" ]
 
+# ---- a sync token the server does not know (a restored backup, a
+# server rebuilt): the sweep starts over, compares ETags, writes nothing
+for f in "$SW_TMP"/state/team/*.state; do
+    sed -i 's/^token\t.*/token\thttp:\/\/example.com\/ns\/sync\/unknown-token/' "$f"
+done
+sweep 2026-03-10T02:00:00Z
+check "unknown sync token: exit 0" rc 0
+check "unknown sync token: nothing written" [ "$before" = "$(etags)" ]
+
 # ---- the owner completes the overdue item ------------------------------
 href=$(todos | jq -r '[.[] | select(.summary == "Send the budget sheet")][0].href')
 $SW_DAVTOOL complete "$URL" "$USER_" "$PW" "$href" --at 2026-03-10T02:30:00Z >/dev/null
@@ -202,6 +211,10 @@ check "dry run prints the event it would write" \
 check "dry run prints the tasks it would create" \
     grep -q "^--- would create .*\.ics" "$SW_TMP/out"
 check "dry run writes nothing" [ "$before" = "$(etags)" ]
+# calendar-data comes through XML, which turns CRLF into LF: what the
+# sweep writes has the CRLF of RFC 5545 again
+check "what the sweep would write has CRLF line ends" \
+    sh -c 'sed -n "/^--- would update/{n;p;q}" "$1" | od -c | grep -q "\\\\r"' - "$SW_TMP/out"
 sweep 2026-04-25T01:00:00Z
 check "the real run after a dry run processes the meeting" \
     sh -c 'printf "%s" "$1" | grep -q "^STRUCTURED-DATA"' - "$(event m-dry@calsteward.test)"
