@@ -376,7 +376,10 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
     c->components = info.components;
     unchanged_ctag = !c->st.fresh && info.ctag != NULL && c->st.ctag != NULL
                      && strcmp(info.ctag, c->st.ctag) == 0;
-    if (!c->st.ctag_mode && info.sync_token != NULL) {
+    if (!c->st.ctag_mode && info.sync_token != NULL && !c->st.fresh
+        && c->st.token != NULL && strcmp(info.sync_token, c->st.token) == 0) {
+        /* the token has not moved: nothing changed */
+    } else if (!c->st.ctag_mode && info.sync_token != NULL) {
         st = sync_changes(s, c, &unsupported, err);
         if (st != CST_OK)
             goto done;
