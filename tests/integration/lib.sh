@@ -4,12 +4,20 @@
 #
 #   cst_require                 prints "1..0 # SKIP ..." and exits 0 when
 #                               apache2, radicale or the module is missing
+#   cst_require_apache          the same without radicale (another backend)
 #   cst_init NAME               temp dir ($CST_TMP), EXIT trap (cst_stop_all)
 #   cst_start_radicale          $RADICALE_PORT, $RADICALE_URL; users
 #                               alice:alice-pw (alice@example.com), bob:bob-pw
+#   cst_start_xandikos          $XANDIKOS_PORT, $XANDIKOS_URL: /usr/bin/xandikos
+#                               (or $XANDIKOS), no authentication, one
+#                               principal /user/, home /user/calendars/
 #   cst_start_apache [FRAGMENT] $APACHE_PORT, $APACHE_URL, $APACHE_LOG;
 #                               FRAGMENT: more config, inserted before the
 #                               ProxyPass lines (more specific Locations)
+#                               CST_BACKEND_URL (default $RADICALE_URL): where
+#                               / is proxied and CalStewardBackend points;
+#                               CST_TASKS (default /{user}/tasks/): the
+#                               CalStewardTasks of /
 #   cst_stop_all                stops both (bounded), removes $CST_TMP
 #
 # Environment: MOD_CALSTEWARD (the module), APXS_HTTPD (default
@@ -36,6 +44,8 @@ APXS_HTTPD=${APXS_HTTPD:-/usr/sbin/apache2}
 CST_MPM=${CST_MPM:-event}
 CST_TMP=""
 CST_RADICALE_PID=""
+CST_XANDIKOS_PID=""
+XANDIKOS=${XANDIKOS:-/usr/bin/xandikos}
 CST_APACHE_PID=""
 APACHE_MODULES=${APACHE_MODULES:-/usr/lib/apache2/modules}
 
@@ -45,6 +55,12 @@ cst_skip() {
 }
 
 cst_require() {
+    cst_require_apache
+    "$PYTHON3" -c 'import radicale' 2>/dev/null ||
+        cst_skip "radicale is not installed (apt-get install radicale)"
+}
+
+cst_require_apache() {
     [ -x "$PYTHON3" ] || cst_skip "no $PYTHON3"
     [ -x "$APXS_HTTPD" ] || cst_skip "no $APXS_HTTPD (apt-get install apache2)"
     [ -f "${MOD_CALSTEWARD:-}" ] ||
@@ -52,8 +68,6 @@ cst_require() {
     for m in mod_mpm_$CST_MPM mod_proxy mod_proxy_http mod_authz_core; do
         [ -f "$APACHE_MODULES/$m.so" ] || cst_skip "no $APACHE_MODULES/$m.so"
     done
-    "$PYTHON3" -c 'import radicale' 2>/dev/null ||
-        cst_skip "radicale is not installed (apt-get install radicale)"
     "$PYTHON3" -c 'import caldav' 2>/dev/null ||
         cst_skip "python3-caldav is not installed"
 }
@@ -146,6 +160,22 @@ EOF
     fi
 }
 
+# Xandikos 0.2.8 (Debian) has no authentication of its own: every request
+# is the one principal /user/ (--defaults makes /user/calendars/calendar/).
+# The test puts Apache's Basic auth in front.
+cst_start_xandikos() {
+    XANDIKOS_PORT=$(cst_free_port)
+    XANDIKOS_URL="http://127.0.0.1:$XANDIKOS_PORT"
+    "$XANDIKOS" -d "$CST_TMP/xandikos" -l 127.0.0.1 -p "$XANDIKOS_PORT" \
+        --defaults >"$CST_TMP/xandikos.log" 2>&1 &
+    CST_XANDIKOS_PID=$!
+    if ! cst_wait_port "$XANDIKOS_PORT" "$CST_XANDIKOS_PID" 30; then
+        echo "Bail out! xandikos did not start on port $XANDIKOS_PORT"
+        sed 's/^/# /' "$CST_TMP/xandikos.log"
+        exit 1
+    fi
+}
+
 # The module was built with AddressSanitizer: httpd itself is not, so the
 # runtime must come first.
 cst_asan_env() {
@@ -166,6 +196,8 @@ cst_asan_env() {
 # shellcheck disable=SC2034 # APACHE_URL, APACHE_LOG: for the caller
 cst_start_apache() {
     fragment=${1:-}
+    backend=${CST_BACKEND_URL:-$RADICALE_URL}
+    tasks=${CST_TASKS:-'/{user}/tasks/'}
     APACHE_PORT=$(cst_free_port)
     APACHE_URL="http://127.0.0.1:$APACHE_PORT"
     APACHE_LOG="$CST_TMP/apache/error.log"
@@ -215,16 +247,16 @@ CustomLog "$CST_TMP/apache/access.log" common
 <Location />
     Require all granted
     CalSteward On
-    CalStewardTasks /{user}/tasks/
-    CalStewardBackend $RADICALE_URL
+    CalStewardTasks $tasks
+    CalStewardBackend $backend
 </Location>
 $fragment
 
 # Radicale answers with paths only (no absolute URLs), so Host does not
 # matter to it; preserving it keeps any Location header pointing here.
 ProxyPreserveHost On
-ProxyPass / $RADICALE_URL/ timeout=30
-ProxyPassReverse / $RADICALE_URL/
+ProxyPass / $backend/ timeout=30
+ProxyPassReverse / $backend/
 EOF
     # shellcheck disable=SC2046 # one VAR=value per line, no spaces
     if ! env $(cst_asan_env) "$APXS_HTTPD" -f "$CST_TMP/apache/httpd.conf" \
@@ -265,6 +297,8 @@ cst_stop_all() {
     CST_APACHE_PID=""
     cst_kill "$CST_RADICALE_PID" 10
     CST_RADICALE_PID=""
+    cst_kill "$CST_XANDIKOS_PID" 10
+    CST_XANDIKOS_PID=""
     if [ -n "$CST_TMP" ] && [ "${CST_KEEP_TMP:-0}" != 1 ]; then
         rm -rf "$CST_TMP"
     elif [ -n "$CST_TMP" ]; then
