@@ -436,7 +436,8 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
                 goto done;
             }
             c->pre.v = nv;
-            memcpy(c->pre.v + c->pre.n, todo.v, todo.n * sizeof(*nv));
+            if (todo.n > 0)
+                memcpy(c->pre.v + c->pre.n, todo.v, todo.n * sizeof(*nv));
             c->pre.n += todo.n;
             free(todo.v);
             todo.v = NULL;
@@ -1354,6 +1355,7 @@ int cli_cmd_sweep(int argc, char **argv)
     }
     if (cst_sweep_conf_load(config, &conf, &err) != CST_OK) {
         fprintf(stderr, "%s: %s\n", cli_progname, err.msg);
+        cst_sweep_conf_fini(&conf);
         return EXIT_USAGE;
     }
     /* every policy must load before anything is touched */
