@@ -17,11 +17,13 @@ here="$srcdir/tests/integration"
 
 cst_require
 THUNDERBIRD=${THUNDERBIRD:-$(command -v thunderbird 2>/dev/null)}
-[ -n "$THUNDERBIRD" ] && [ -x "$THUNDERBIRD" ] ||
+if [ -z "$THUNDERBIRD" ] || [ ! -x "$THUNDERBIRD" ]; then
     cst_skip "thunderbird is not installed (apt-get install thunderbird)"
+fi
 cst_init thunderbird
 
 CST_TB_PID=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cst_tb_stop() {
     # Thunderbird and everything it started (content processes, glxtest)
     # are in its own process group
