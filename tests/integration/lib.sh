@@ -163,6 +163,7 @@ EOF
 # Xandikos 0.2.8 (Debian) has no authentication of its own: every request
 # is the one principal /user/ (--defaults makes /user/calendars/calendar/).
 # The test puts Apache's Basic auth in front.
+# shellcheck disable=SC2034 # XANDIKOS_URL: for the caller
 cst_start_xandikos() {
     XANDIKOS_PORT=$(cst_free_port)
     XANDIKOS_URL="http://127.0.0.1:$XANDIKOS_PORT"

@@ -21,8 +21,9 @@ here="$srcdir/tests/integration"
 . "$here/lib.sh"
 
 cst_require_apache
-[ -x "$XANDIKOS" ] && "$XANDIKOS" --version >/dev/null 2>&1 ||
+if [ ! -x "$XANDIKOS" ] || ! "$XANDIKOS" --version >/dev/null 2>&1; then
     cst_skip "xandikos is not installed (apt-get install xandikos)"
+fi
 for m in mod_auth_basic mod_authn_core mod_authn_file mod_authz_user; do
     [ -f "$APACHE_MODULES/$m.so" ] || cst_skip "no $APACHE_MODULES/$m.so"
 done
