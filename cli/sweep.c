@@ -44,6 +44,10 @@
 #define MAX_TRIES 3
 #define SWEEP_MAX_BODY (256u * 1024u * 1024u)
 
+/* cst_state_item.seen: 1 listed this run, 2 on the fetch list, 3 written
+ * by this run */
+#define WRITTEN 3
+
 typedef struct col_stats {
     size_t meetings, tasks_written, unchanged, errors;
 } col_stats;
@@ -581,6 +585,8 @@ static void write_task(sweep *s, collection *from, const cst_task *t)
             cst_state_set_str(&it->etag, resp.etag);
             it->kind = CST_ITEM_TASK;
             it->next = ts.next_check;
+            it->seen = WRITTEN; /* flagged already: not again from an
+                                   older copy in the second pass */
         }
         goto done;
     }
@@ -756,6 +762,9 @@ static void handle_task(sweep *s, collection *c, const char *url,
     int tries;
 
     cst_dav_response_init(&resp);
+    it = cst_state_get(&c->st, url);
+    if (it != NULL && it->seen == WRITTEN)
+        return; /* a meeting of this run wrote it, flag and all */
     cur_etag = strdup(etag ? etag : "");
     if (cur_etag == NULL)
         goto failed;
