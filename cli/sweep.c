@@ -58,6 +58,8 @@ typedef struct collection {
     cst_state st;
     int failed;
     int is_tasks;           /* where new tasks go */
+    int is_owner;           /* an owner's task list (owner-tasks) */
+    int refused;            /* an owner's list we may not write: unused */
     col_stats stats;
     cst_dav_items pre;      /* fetched already (calendar-query with data) */
     cst_dav_items later;    /* tasks fetched in the first pass */
@@ -75,8 +77,9 @@ typedef struct sweep {
     int tty;
     size_t done, total;     /* progress */
     cst_dav *dav;
-    collection *col;
+    collection **col;
     size_t ncol;
+    char dir[4096];         /* the account's state folder */
     collection *tasks;      /* one of col, or NULL (no task collection) */
 } sweep;
 
@@ -490,11 +493,16 @@ done:
 
 /* ---- phase 2: meetings and tasks -------------------------------------- */
 
-/* Writes one task: create, or merge into the stored copy. */
-static void write_task(sweep *s, collection *from, const cst_task *t)
+#define REFUSED 1
+
+/* Writes one task into tc: create, or merge into the stored copy.
+ * Returns 0, or REFUSED when tc is an owner's list that does not take it
+ * (nothing counted then: the caller writes it elsewhere). */
+static int write_task_in(sweep *s, collection *from, const cst_task *t,
+                         collection *tc)
 {
-    collection *tc = s->tasks;
     char *url = NULL, *merged = NULL, *flagged = NULL, *etag = NULL;
+    int ret = 0;
     size_t mlen = 0, flen = 0;
     cst_dav_response resp;
     cst_error err = {0, ""};
@@ -503,7 +511,7 @@ static void write_task(sweep *s, collection *from, const cst_task *t)
     int tries, create;
 
     if (tc == NULL)
-        return;
+        return 0;
     cst_dav_response_init(&resp);
     url = member_url(tc->url, t->uid);
     if (url == NULL || (url = realloc(url, strlen(url) + 5)) == NULL)
@@ -524,6 +532,12 @@ static void write_task(sweep *s, collection *from, const cst_task *t)
                 goto failed;
             if (resp.status == 404) {
                 create = 1;
+            } else if (tc->is_owner
+                       && (resp.status == 401 || resp.status == 403)) {
+                snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
+                         resp.status);
+                ret = REFUSED;
+                goto done;
             } else if (resp.status != 200) {
                 snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
                          resp.status);
@@ -574,6 +588,14 @@ static void write_task(sweep *s, collection *from, const cst_task *t)
             create = 0; /* made or changed meanwhile: read it again */
             continue;
         }
+        if (tc->is_owner && (resp.status == 401 || resp.status == 403
+                             || resp.status == 404 || resp.status == 405
+                             || resp.status == 409)) {
+            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+                     resp.status);
+            ret = REFUSED;
+            goto done;
+        }
         if (resp.status < 200 || resp.status >= 300) {
             snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
                      resp.status);
@@ -603,11 +625,136 @@ failed:
         it->next = s->now; /* again next run */
     }
 done:
+    if (ret == REFUSED) {
+        warn(s, _("%s does not take tasks (%s): they go to %s"), tc->url,
+             err.msg, s->tasks ? s->tasks->url : "-");
+        tc->refused = 1;
+    }
     free(etag);
     free(merged);
     free(flagged);
     cst_dav_response_fini(&resp);
     free(url);
+    return ret;
+}
+
+/* Escapes everything but RFC 3986's unreserved characters. */
+static char *escape_segment(const char *v, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = malloc(n * 3 + 1), *p = o;
+    size_t i;
+
+    if (o == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+            || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'
+            || ch == '_' || ch == '~') {
+            *p++ = (char)ch;
+        } else {
+            *p++ = '%';
+            *p++ = hex[ch >> 4];
+            *p++ = hex[ch & 15];
+        }
+    }
+    *p = '\0';
+    return o;
+}
+
+/* owner-tasks with {user} and {addr} filled in for an address. */
+static char *owner_url(const char *tpl, const char *addr)
+{
+    const char *at = strchr(addr, '@');
+    char *user = escape_segment(addr, at ? (size_t)(at - addr) : strlen(addr));
+    char *full = escape_segment(addr, strlen(addr));
+    char *out = NULL;
+    size_t n = 0;
+    const char *p;
+
+    if (user == NULL || full == NULL)
+        goto done;
+    for (p = tpl; *p != '\0';) {
+        if (strncmp(p, "{user}", 6) == 0) {
+            n += strlen(user);
+            p += 6;
+        } else if (strncmp(p, "{addr}", 6) == 0) {
+            n += strlen(full);
+            p += 6;
+        } else {
+            n++;
+            p++;
+        }
+    }
+    out = malloc(n + 1);
+    if (out == NULL)
+        goto done;
+    out[0] = '\0';
+    for (p = tpl; *p != '\0';) {
+        if (strncmp(p, "{user}", 6) == 0) {
+            strcat(out, user);
+            p += 6;
+        } else if (strncmp(p, "{addr}", 6) == 0) {
+            strcat(out, full);
+            p += 6;
+        } else {
+            strncat(out, p, 1);
+            p++;
+        }
+    }
+done:
+    free(user);
+    free(full);
+    return out;
+}
+
+static collection *add_collection(sweep *s, const char *url);
+
+/* The owner's task list of an action item (owner-tasks), its state
+ * loaded; NULL when there is none or it refused a write before. */
+static collection *owner_collection(sweep *s, const char *addr)
+{
+    char *url;
+    collection *c;
+    cst_error err = {0, ""};
+
+    if (s->acc->owner_tasks == NULL || addr == NULL || addr[0] == '\0')
+        return NULL;
+    url = owner_url(s->acc->owner_tasks, addr);
+    if (url == NULL)
+        return NULL;
+    c = add_collection(s, url);
+    free(url);
+    if (c == NULL || c->refused)
+        return NULL;
+    if (!c->is_owner && c->st.path == NULL) {
+        /* first seen in this run: its state, for what it holds */
+        c->is_owner = 1;
+        if (cst_state_load(s->dir, c->url, &c->st, &err) != CST_OK) {
+            warn(s, "%s", err.msg);
+            c->refused = 1;
+            return NULL;
+        }
+    }
+    c->is_owner = 1;
+    return c;
+}
+
+/* Writes one task: an action item into its owner's own list when
+ * owner-tasks says where that is and the server takes it there, else --
+ * and every other task -- into the account's task collection. */
+static void write_task(sweep *s, collection *from, const cst_task *t)
+{
+    collection *oc = NULL;
+
+    if (t->kind == CST_TASK_ACTION_ITEM)
+        oc = owner_collection(s, t->owner_addr);
+    if (oc != NULL && oc != s->tasks
+        && write_task_in(s, from, t, oc) != REFUSED)
+        return;
+    (void)write_task_in(s, from, t, s->tasks);
 }
 
 /* Processes a meeting and writes it back (If-Match, retried on 412);
@@ -1026,25 +1173,33 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
 
 /* ---- accounts --------------------------------------------------------- */
 
+/* The collection of url, added when new.  Collections are allocated one
+ * by one, so a pointer to one stays valid while others are added (the
+ * owners' task lists are found in the middle of a run). */
 static collection *add_collection(sweep *s, const char *url)
 {
-    collection *nv;
+    collection **nv, *c;
     size_t i;
 
     for (i = 0; i < s->ncol; i++) {
-        if (strcmp(s->col[i].url, url) == 0)
-            return &s->col[i];
+        if (strcmp(s->col[i]->url, url) == 0)
+            return s->col[i];
     }
     nv = realloc(s->col, (s->ncol + 1) * sizeof(*nv));
     if (nv == NULL)
         return NULL;
     s->col = nv;
-    memset(&s->col[s->ncol], 0, sizeof(s->col[0]));
-    s->col[s->ncol].url = strdup(url);
-    if (s->col[s->ncol].url == NULL)
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
         return NULL;
-    s->col[s->ncol].components = CST_DAV_ALL_COMPONENTS;
-    return &s->col[s->ncol++];
+    c->url = strdup(url);
+    if (c->url == NULL) {
+        free(c);
+        return NULL;
+    }
+    c->components = CST_DAV_ALL_COMPONENTS;
+    s->col[s->ncol++] = c;
+    return c;
 }
 
 static void free_collections(sweep *s)
@@ -1052,7 +1207,7 @@ static void free_collections(sweep *s)
     size_t i, j;
 
     for (i = 0; i < s->ncol; i++) {
-        collection *c = &s->col[i];
+        collection *c = s->col[i];
 
         free(c->url);
         cst_state_fini(&c->st);
@@ -1061,6 +1216,7 @@ static void free_collections(sweep *s)
         for (j = 0; j < c->nfetch; j++)
             free(c->fetch[j]);
         free(c->fetch);
+        free(c);
     }
     free(s->col);
     s->col = NULL;
@@ -1182,6 +1338,71 @@ static void print_summary(const collection *c)
            c->stats.unchanged, c->stats.errors);
 }
 
+/*
+ * The owners' task lists written to in earlier runs are swept too (their
+ * overdue flags): <state>/<account>/owner-lists, one URL a line, written
+ * atomically at the end of each run.
+ */
+static void load_owner_lists(sweep *s)
+{
+    char path[4200], *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        collection *c;
+
+        if (line[got - 1] == '\n')
+            line[--got] = '\0';
+        if (strncmp(line, "http://", 7) != 0
+            && strncmp(line, "https://", 8) != 0)
+            continue;
+        c = add_collection(s, line);
+        if (c != NULL)
+            c->is_owner = 1;
+    }
+    free(line);
+    fclose(f);
+}
+
+static void save_owner_lists(sweep *s)
+{
+    char path[4200], tmp[4300];
+    FILE *f;
+    size_t i;
+    int bad = 0;
+
+    snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    f = fopen(tmp, "we");
+    if (f == NULL) {
+        warn(s, "%s: %s", tmp, strerror(errno));
+        return;
+    }
+    for (i = 0; i < s->ncol; i++) {
+        const collection *c = s->col[i];
+
+        if (c->is_owner && !c->refused && !c->is_tasks
+            && strpbrk(c->url, "\r\n") == NULL)
+            fprintf(f, "%s\n", c->url);
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+        bad = errno;
+    if (fclose(f) != 0 && bad == 0)
+        bad = errno;
+    if (bad == 0 && rename(tmp, path) != 0)
+        bad = errno;
+    if (bad != 0) {
+        warn(s, "%s: %s", path, strerror(bad));
+        unlink(tmp);
+    }
+}
+
 /* Sweeps one account.  Returns 0 when every collection was swept. */
 static int sweep_account(sweep *s, const cst_sweep_account *a)
 {
@@ -1223,6 +1444,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         return 1;
     }
     snprintf(dir, sizeof(dir), "%s/%s", s->conf->state_dir, a->name);
+    snprintf(s->dir, sizeof(s->dir), "%s", dir);
     if (!s->dry_run && make_dirs(dir) != 0) {
         warn(s, _("account %s: %s: %s"), a->name, dir, strerror(errno));
         failed = 1;
@@ -1233,10 +1455,12 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         failed = 1;
         goto done;
     }
+    if (a->owner_tasks != NULL)
+        load_owner_lists(s);
     /* what needs a look, collection by collection */
     s->done = s->total = 0;
     for (i = 0; i < s->ncol; i++) {
-        collection *c = &s->col[i];
+        collection *c = s->col[i];
 
         if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
             warn(s, "%s", err.msg);
@@ -1246,7 +1470,14 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         if (err.msg[0] != '\0')
             warn(s, "%s", err.msg);
         if (find_work(s, c, &err) != CST_OK) {
+            long status = cst_dav_last_status(s->dav);
+
             warn(s, "%s", err.msg);
+            if (c->is_owner && !c->is_tasks
+                && (status == 401 || status == 403 || status == 404)) {
+                c->refused = 1; /* an owner's list that went away */
+                continue;
+            }
             c->failed = 1;
             continue;
         }
@@ -1255,7 +1486,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
     /* meetings first (they write tasks), then the tasks on their own */
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < s->ncol; i++) {
-            collection *c = &s->col[i];
+            collection *c = s->col[i];
 
             if (c->failed)
                 continue;
@@ -1266,9 +1497,13 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         }
     }
     progress_clear(s);
+    if (a->owner_tasks != NULL && !s->dry_run)
+        save_owner_lists(s);
     for (i = 0; i < s->ncol; i++) {
-        collection *c = &s->col[i];
+        collection *c = s->col[i];
 
+        if (c->refused)
+            continue;
         if (!c->failed && !s->dry_run) {
             if (cst_state_save(&c->st, &err) != CST_OK) {
                 warn(s, "%s", err.msg);

@@ -53,6 +53,7 @@ typedef enum key_id {
     K_TOKEN_FILE,
     K_CALENDARS,
     K_TASKS,
+    K_OWNER_TASKS,
     K_POLICY,
     K_ORGANIZER,
     K_CA_FILE,
@@ -74,6 +75,7 @@ static const struct {
     {S_ACCOUNT, "token-file"},
     {S_ACCOUNT, "calendars"},
     {S_ACCOUNT, "tasks"},
+    {S_ACCOUNT, "owner-tasks"},
     {S_ACCOUNT, "policy"},
     {S_ACCOUNT, "organizer"},
     {S_ACCOUNT, "ca-file"},
@@ -319,6 +321,36 @@ static char *default_tz(void)
     return strdup("UTC");
 }
 
+/* Swaps the placeholders {user} / {addr} of an owner-tasks template for
+ * plain words that survive URL parsing (to_words 1), or back (0). */
+static char *template_words(const char *t, int to_words)
+{
+    static const char *const ph[2][2] = {{"{user}", "CSTxUSERx"},
+                                         {"{addr}", "CSTxADDRx"}};
+    char *out = strdup(t);
+    size_t k;
+
+    for (k = 0; k < 2 && out != NULL; k++) {
+        const char *from = ph[k][to_words ? 0 : 1];
+        const char *to = ph[k][to_words ? 1 : 0];
+        char *at;
+
+        while (out != NULL && (at = strstr(out, from)) != NULL) {
+            size_t head = (size_t)(at - out);
+            char *n = malloc(strlen(out) - strlen(from) + strlen(to) + 1);
+
+            if (n != NULL) {
+                memcpy(n, out, head);
+                strcpy(n + head, to);
+                strcat(n, at + strlen(from));
+            }
+            free(out);
+            out = n;
+        }
+    }
+    return out;
+}
+
 /* Resolves href against base; http and https only, no user:password in
  * it.  Returns CST_OK with *out set (caller frees), or fails x. */
 static cst_status check_url(ctx *x, const char *base, const char *href,
@@ -449,6 +481,38 @@ static void finish_account(ctx *x)
             return;
         free(a->tasks);
         a->tasks = u;
+    }
+    if (a->owner_tasks != NULL) {
+        char *t;
+
+        if (strstr(a->owner_tasks, "{user}") == NULL
+            && strstr(a->owner_tasks, "{addr}") == NULL) {
+            fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
+                 "%s", _("needs {user} or {addr} in it"));
+            return;
+        }
+        /* checked and resolved with the placeholders as plain words */
+        t = template_words(a->owner_tasks, 1);
+        if (t == NULL) {
+            fail(x, CST_ERR_NOMEM, l->key[K_OWNER_TASKS], "owner-tasks", "%s",
+                 _("out of memory"));
+            return;
+        }
+        if (check_url(x, a->url, t, l->key[K_OWNER_TASKS], "owner-tasks",
+                      &u) != CST_OK) {
+            free(t);
+            return;
+        }
+        free(t);
+        t = template_words(u, 0);
+        free(u);
+        if (t == NULL) {
+            fail(x, CST_ERR_NOMEM, l->key[K_OWNER_TASKS], "owner-tasks", "%s",
+                 _("out of memory"));
+            return;
+        }
+        free(a->owner_tasks);
+        a->owner_tasks = t;
     }
 }
 
@@ -778,8 +842,8 @@ static int handler(void *user, const char *section, const char *name,
         fail(x, CST_ERR_INVALID, x->lineno, shown(name, v, sizeof(v)), "%s",
              x->section == S_ACCOUNT
                  ? _("unknown key (url, user, password-file, token-file, "
-                     "calendars, tasks, policy, organizer, ca-file, "
-                     "timeout)")
+                     "calendars, tasks, owner-tasks, policy, organizer, "
+                     "ca-file, timeout)")
              : x->section == S_STATE
                  ? _("unknown key in [state] (dir)")
                  : _("unknown key in [sweep] (window-back-days, "
@@ -832,6 +896,8 @@ static int handler(void *user, const char *section, const char *name,
         return add_calendars(x, a, l, buf);
     case K_TASKS:
         return set_str(x, &a->tasks, "tasks", buf);
+    case K_OWNER_TASKS:
+        return set_str(x, &a->owner_tasks, "owner-tasks", buf);
     case K_POLICY:
         return set_path(x, &a->policy, x->conf_dir, "policy", buf);
     case K_CA_FILE:
@@ -994,6 +1060,7 @@ void cst_sweep_conf_fini(cst_sweep_conf *c)
             free(a->calendars[j]);
         free(a->calendars);
         free(a->tasks);
+        free(a->owner_tasks);
         free(a->policy);
         free(a->ca_file);
     }

@@ -40,6 +40,11 @@ typedef struct cst_sweep_account {
     char *tasks;        /* where new tasks go (absolute URL), or NULL: the
                            first VTODO calendar in the home, else a new
                            "Action items" one */
+    char *owner_tasks;  /* owner-tasks: a URL template with {user} (the
+                           owner's address up to the '@') and/or {addr}
+                           (the whole address) where an action item goes
+                           -- the owner's own task list -- or NULL: with
+                           the other tasks */
     char *policy;       /* policy file or NULL (built-in
                            defaults) */
     int organizer_self; /* organizer = self | any (default any): self =

@@ -14,6 +14,9 @@
 #                               SW_RADICALE_PID.  Collections are made by
 #                               the caller (davtool.py mkcal), Radicale
 #                               makes none by itself.
+#                               SW_RADICALE_RIGHTS: Radicale's [rights] type
+#                               (default owner_only; authenticated lets
+#                               every user write every collection)
 #   sw_start_xandikos           /usr/bin/xandikos --defaults: collections
 #                               /user/calendars/calendar/ (made by
 #                               --defaults) and /user/calendars/tasks/
@@ -145,7 +148,7 @@ htpasswd_filename = $SW_TMP/radicale/users
 htpasswd_encryption = plain
 delay = 0
 [rights]
-type = owner_only
+type = ${SW_RADICALE_RIGHTS:-owner_only}
 [storage]
 filesystem_folder = $SW_RADICALE_STORAGE
 [web]

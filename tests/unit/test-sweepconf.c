@@ -66,6 +66,7 @@ static const char full[] =
     "calendars = https://cal.example.com/dav/steward/team/,\n"
     "    steward/board/ # relative to url\n"
     "tasks = /dav/steward/tasks/\n"
+    "owner-tasks = /dav/{user}/tasks/\n"
     "policy = /etc/calsteward/policy.conf\n"
     "organizer = self\n"
     "ca-file = ca.pem\n"
@@ -119,6 +120,8 @@ static void test_full(void)
     }
     tap_str(c.acc[0].tasks, "https://cal.example.com/dav/steward/tasks/",
             "full: tasks resolved");
+    tap_str(c.acc[0].owner_tasks, "https://cal.example.com/dav/{user}/tasks/",
+            "full: owner-tasks resolved, {user} kept");
     tap_str(c.acc[0].policy, "/etc/calsteward/policy.conf", "full: policy");
     tap_int(c.acc[0].organizer_self, 1, "full: organizer self");
     snprintf(want, sizeof(want), "%s/ca.pem", dir);
@@ -126,13 +129,14 @@ static void test_full(void)
     tap_int(c.acc[0].timeout_ms, 45000, "full: timeout");
 
     tap_str(c.acc[1].name, "home", "full: name 1 ([Account] any case)");
-    tap_int(c.acc[1].line, 14, "full: header line 1");
+    tap_int(c.acc[1].line, 15, "full: header line 1");
     tap_str(c.acc[1].url, "http://127.0.0.1:5232/", "full: url 1 (key: value)");
     tap_str(c.acc[1].user, NULL, "full: no user 1");
     tap_str(c.acc[1].token_file, "/run/secrets/home.token", "full: token-file");
     tap_int(c.acc[1].discover, 1, "full: discover");
     tap_int(c.acc[1].n_calendars, 0, "full: no list");
     tap_str(c.acc[1].tasks, NULL, "full: no tasks 1");
+    tap_str(c.acc[1].owner_tasks, NULL, "full: no owner-tasks 1");
     tap_int(c.acc[1].organizer_self, 0, "full: organizer any 1");
 
     tap_str(c.state_dir, "/srv/calsteward", "full: state dir");
@@ -304,7 +308,9 @@ static const struct {
      "3: [foo]: unknown section ([account NAME], [state], [sweep])"},
     {"[account a]\nurl = https://h/\npassword = x\n", CST_ERR_INVALID, 3,
      "3: password: unknown key (url, user, password-file, token-file, "
-     "calendars, tasks, policy, organizer, ca-file, timeout)"},
+     "calendars, tasks, owner-tasks, policy, organizer, ca-file, timeout)"},
+    {"[account a]\nurl = https://h/\nowner-tasks = /dav/tasks/\n",
+     CST_ERR_INVALID, 3, "3: owner-tasks: needs {user} or {addr} in it"},
     {"[account a]\nurl = https://h/\n[sweep]\nwindow = 3\n", CST_ERR_INVALID, 4,
      "4: window: unknown key in [sweep] (window-back-days, "
      "window-ahead-days, time-zone)"},
