@@ -127,11 +127,12 @@ void cst_policy_init(cst_policy *p)
     p->language = CST_LANG_EN;
     p->timetable = 1;
     p->prep_tasks = 1;
+    p->agenda_property = CST_AGENDA_STRUCTURED_DATA;
 }
 
 /* ---- the keys -------------------------------------------------------- */
 
-typedef enum key_kind { K_INT, K_BOOL, K_LANG, K_LIST } key_kind;
+typedef enum key_kind { K_INT, K_BOOL, K_LANG, K_LIST, K_AGENDA } key_kind;
 
 typedef struct key_def {
     const char *section;
@@ -160,6 +161,7 @@ static const key_def keys[] = {
     {"output", "language", K_LANG, 0, 0, 0},
     {"output", "timetable", K_BOOL, offsetof(cst_policy, timetable), 0, 0},
     {"output", "prep-tasks", K_BOOL, offsetof(cst_policy, prep_tasks), 0, 0},
+    {"output", "agenda-property", K_AGENDA, 0, 0, 0},
 };
 
 static const char *const sections[] = {"lead-times", "meeting", "rules",
@@ -546,6 +548,15 @@ static int handler(void *user, const char *section, const char *name,
         return 1;
     case K_LIST:
         return set_urgent(c, section, name, buf, len);
+    case K_AGENDA:
+        if (cst_eq_ci(buf, len, "structured-data"))
+            c->p->agenda_property = CST_AGENDA_STRUCTURED_DATA;
+        else if (cst_eq_ci(buf, len, "x-property"))
+            c->p->agenda_property = CST_AGENDA_X_PROPERTY;
+        else
+            return fail(c, section, name,
+                        "\"%s\" is not structured-data or x-property", buf);
+        return 1;
     }
     return 1;
 }

@@ -40,6 +40,14 @@ typedef enum cst_lang {
     CST_LANG_ZH_CN
 } cst_lang;
 
+/* Which property carries the agenda XML (spec section 4).  Some servers
+ * re-serialise every object with libical 3.0, which drops the unknown
+ * STRUCTURED-DATA (Cyrus IMAP); an X- property survives there. */
+typedef enum cst_agenda_prop {
+    CST_AGENDA_STRUCTURED_DATA = 0, /* RFC 9073 STRUCTURED-DATA */
+    CST_AGENDA_X_PROPERTY           /* X-CALSTEWARD-AGENDA */
+} cst_agenda_prop;
+
 typedef struct cst_policy {
     int agenda_min_days;     /* 3 */
     int agenda_max_days;     /* 5 */
@@ -55,6 +63,7 @@ typedef struct cst_policy {
     int language_set;        /* 1 when a policy file set it */
     int timetable;           /* yes */
     int prep_tasks;          /* yes */
+    cst_agenda_prop agenda_property; /* structured-data */
 } cst_policy;
 
 /* Returns the rule's id as in the spec ("agenda-lead-time"). */
@@ -80,7 +89,8 @@ void cst_policy_init(cst_policy *p);
  * at the end; the error is on the line of the later of the two keys);
  * default-due-days 1..60; minutes-max-hours 1..720; max-participants
  * 1..1000; buffer-minutes 0..120.  Booleans: yes/no, true/false, on/off,
- * 1/0.  language: en, zh_CN (also zh-CN, zh).  urgent-categories: a list
+ * 1/0.  language: en, zh_CN (also zh-CN, zh).  agenda-property:
+ * structured-data, x-property.  urgent-categories: a list
  * separated by ',' or '，', at most CST_MAX_CATEGORIES of at most 63
  * bytes, may be empty.  Lines hold at most 198 bytes (inih's limit) and
  * may not be indented after a key (inih would read a continuation).

@@ -151,56 +151,150 @@ static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
     return cst_edits_add(e, t, comp, line, (size_t)n);
 }
 
-/* Replaces, adds or removes our STRUCTURED-DATA in comp. */
+/*
+ * The agenda XML as the value of X-CALSTEWARD-AGENDA: ',' written as the
+ * character reference "&#44;", '\' and line ends escaped, ';' left as it
+ * is.  libical 3.0, when a server re-serialises the object (Cyrus IMAP),
+ * splits an X- property with VALUE=TEXT at every comma, escaped or not,
+ * and drops the backslash of "\;"; a value without ',' and without "\;"
+ * comes out as it went in.  (A bare ';' is what RFC 5545 TEXT would
+ * escape; every parser we know reads it, and XML needs it to end each
+ * reference.)  The XML means the same to any XML parser.  Returns a heap
+ * string (length in *out_len) or NULL when out of memory.
+ */
+static char *xprop_value(const char *xml, size_t len, size_t *out_len)
+{
+    size_t i, o = 0;
+    char *r = malloc(len * 5 + 1);
+
+    if (r == NULL)
+        return NULL;
+    for (i = 0; i < len; i++) {
+        switch (xml[i]) {
+        case ',':
+            memcpy(r + o, "&#44;", 5);
+            o += 5;
+            break;
+        case '\\':
+            memcpy(r + o, "\\\\", 2);
+            o += 2;
+            break;
+        case '\r':
+            if (i + 1 < len && xml[i + 1] == '\n')
+                break;
+            /* fall through */
+        case '\n':
+            memcpy(r + o, "\\n", 2);
+            o += 2;
+            break;
+        default:
+            r[o++] = xml[i];
+        }
+    }
+    r[o] = '\0';
+    *out_len = o;
+    return r;
+}
+
+/* The next character of an escaped TEXT value at *p, unescaped ('\0' at
+ * the end); *p moves past it. */
+static char text_char(const char **p)
+{
+    const char *s = *p;
+
+    if (s[0] == '\\' && s[1] != '\0') {
+        *p = s + 2;
+        return (s[1] == 'n' || s[1] == 'N') ? '\n' : s[1];
+    }
+    if (s[0] != '\0')
+        *p = s + 1;
+    return s[0];
+}
+
+/* Returns 1 when two escaped TEXT values mean the same text ("\;" and
+ * ";" are the same). */
+static int same_text(const char *a, const char *b)
+{
+    char ca, cb;
+
+    do {
+        ca = text_char(&a);
+        cb = text_char(&b);
+        if (ca != cb)
+            return 0;
+    } while (ca != '\0');
+    return 1;
+}
+
+/*
+ * Replaces, adds or removes the agenda in comp: in the property the
+ * policy's agenda-property names (our STRUCTURED-DATA, or
+ * X-CALSTEWARD-AGENDA), replaced in place when there is one; every other
+ * agenda property of ours goes, so that switching the policy leaves one.
+ */
 static cst_status structured(cst_edits *e, const cst_icaltext *t, int comp,
                              const cst_event *ev, const cst_process_in *in,
                              time_t start, time_t end, int has_occ)
 {
-    static const char head[] = "STRUCTURED-DATA;VALUE=TEXT;"
-                               "FMTTYPE=application/xml;"
-                               "SCHEMA=\"" CST_AGENDA_NS "\":";
+    static const char sd_head[] = "STRUCTURED-DATA;VALUE=TEXT;"
+                                  "FMTTYPE=application/xml;"
+                                  "SCHEMA=\"" CST_AGENDA_NS "\":";
+    static const char x_head[] = CST_AGENDA_XPROP ";VALUE=TEXT;"
+                                 "FMTTYPE=application/xml:";
+    int xprop = in->policy->agenda_property == CST_AGENDA_X_PROPERTY;
+    const char *head = xprop ? x_head : sd_head;
+    size_t hl = xprop ? sizeof(x_head) - 1 : sizeof(sd_head) - 1;
     char *xml = NULL, *esc = NULL, *line = NULL, *schema;
     size_t xl, el, ll = 0;
-    int i, done = 0;
+    int i, pass, done = 0;
     cst_status st = CST_OK;
 
     if (ev->agenda.n > 0 && has_occ) {
         st = cst_agenda_xml(ev, start, end, in->policy, &xml, &xl);
         if (st != CST_OK)
             goto out;
-        esc = cst_ical_escape_text(xml, xl, &el);
-        line = esc ? malloc(sizeof(head) + el) : NULL;
+        esc = xprop ? xprop_value(xml, xl, &el)
+                    : cst_ical_escape_text(xml, xl, &el);
+        line = esc ? malloc(hl + el + 1) : NULL;
         if (line == NULL) {
             st = CST_ERR_NOMEM;
             goto out;
         }
-        memcpy(line, head, sizeof(head) - 1);
-        memcpy(line + sizeof(head) - 1, esc, el + 1);
-        ll = sizeof(head) - 1 + el;
+        memcpy(line, head, hl);
+        memcpy(line + hl, esc, el + 1);
+        ll = hl + el;
     }
-    for (i = cst_icaltext_find_prop(t, comp, "STRUCTURED-DATA", 0); i >= 0;
-         i = cst_icaltext_find_prop(t, comp, "STRUCTURED-DATA",
-                                    (size_t)i + 1)) {
-        schema = cst_icaltext_param(t, (size_t)i, "SCHEMA");
-        if (schema == NULL || strcmp(schema, CST_AGENDA_NS) != 0) {
-            free(schema);
-            continue;
-        }
-        free(schema);
-        if (line != NULL && !done) {
-            /* same bytes as before: leave the line (and its folding) */
-            char *old = cst_icaltext_value(t, (size_t)i);
-            int same = old != NULL && strcmp(old, esc) == 0;
+    /* pass 0: STRUCTURED-DATA with our schema; pass 1: ours by name */
+    for (pass = 0; pass < 2; pass++) {
+        const char *name = pass == 0 ? "STRUCTURED-DATA" : CST_AGENDA_XPROP;
+        int wanted = (pass == 1) == xprop;
 
-            free(old);
-            st = same ? CST_OK
-                      : cst_edits_replace(e, t, (size_t)i, line, ll);
-            done = 1;
-        } else {
-            st = cst_edits_remove(e, t, (size_t)i);
+        for (i = cst_icaltext_find_prop(t, comp, name, 0); i >= 0;
+             i = cst_icaltext_find_prop(t, comp, name, (size_t)i + 1)) {
+            if (pass == 0) {
+                schema = cst_icaltext_param(t, (size_t)i, "SCHEMA");
+                if (schema == NULL || strcmp(schema, CST_AGENDA_NS) != 0) {
+                    free(schema);
+                    continue;
+                }
+                free(schema);
+            }
+            if (wanted && line != NULL && !done) {
+                /* the same text as before: leave the line as it is
+                 * (folding, escapes) */
+                char *old = cst_icaltext_value(t, (size_t)i);
+                int same = old != NULL && same_text(old, esc);
+
+                free(old);
+                st = same ? CST_OK
+                          : cst_edits_replace(e, t, (size_t)i, line, ll);
+                done = 1;
+            } else {
+                st = cst_edits_remove(e, t, (size_t)i);
+            }
+            if (st != CST_OK)
+                goto out;
         }
-        if (st != CST_OK)
-            goto out;
     }
     if (line != NULL && !done)
         st = cst_edits_add(e, t, comp, line, ll);

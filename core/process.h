@@ -54,7 +54,11 @@ typedef struct cst_process_in {
  *    a stamp present is never moved;
  *  - STRUCTURED-DATA with schema urn:calsteward:agenda:1 is replaced (in
  *    place), added, or removed when there are no agenda items; other
- *    STRUCTURED-DATA stays;
+ *    STRUCTURED-DATA stays; with the policy's agenda-property =
+ *    x-property the same XML goes into X-CALSTEWARD-AGENDA instead (','
+ *    as "&#44;", ';' bare: what libical 3.0 keeps), and our
+ *    STRUCTURED-DATA is removed (and X-CALSTEWARD-AGENDA in the default
+ *    mode); a line whose TEXT value is unchanged is left as it is;
  *  - the block between CST_BLOCK_BEGIN and CST_BLOCK_END at the end of
  *    DESCRIPTION is replaced: the timetable (policy timetable = yes) and
  *    the open findings; without either it is removed, and a DESCRIPTION

@@ -13,6 +13,9 @@
 #include "policy.h"
 
 #define CST_AGENDA_NS "urn:calsteward:agenda:1"
+/* The property that carries the same XML where STRUCTURED-DATA does not
+ * survive the server (policy agenda-property = x-property). */
+#define CST_AGENDA_XPROP "X-CALSTEWARD-AGENDA"
 
 /*
  * Start of agenda item i of ev when the occurrence starts at start: the

@@ -86,6 +86,8 @@ static void test_defaults(void)
     tap_int(p.language_set, 0, "default language is not set by a file");
     tap_int(p.timetable, 1, "default timetable");
     tap_int(p.prep_tasks, 1, "default prep-tasks");
+    tap_int(p.agenda_property, CST_AGENDA_STRUCTURED_DATA,
+            "default agenda-property: structured-data");
     for (i = 0; i < CST_RULE__COUNT; i++)
         tap_int(p.mode[i], want[i], "default mode of %s",
                 cst_rule_name((cst_rule)i));
@@ -179,6 +181,13 @@ static const struct {
     {"[output]\nlanguage = zh-CN\n", FIELD(language), CST_LANG_ZH_CN},
     {"[output]\nlanguage = zh\n", FIELD(language), CST_LANG_ZH_CN},
     {"[output]\nlanguage = zh\nlanguage = EN\n", FIELD(language), CST_LANG_EN},
+    {"[output]\nagenda-property = x-property\n", FIELD(agenda_property),
+     CST_AGENDA_X_PROPERTY},
+    {"[output]\nAgenda-Property = X-Property ; Cyrus\n",
+     FIELD(agenda_property), CST_AGENDA_X_PROPERTY},
+    {"[output]\nagenda-property = x-property\n"
+     "agenda-property = structured-data\n",
+     FIELD(agenda_property), CST_AGENDA_STRUCTURED_DATA},
 };
 
 static void test_values(void)
@@ -332,6 +341,13 @@ static const struct {
      "[output] language: \"fr\" is not en or zh_CN"},
     {"[output]\ntimetable = maybe\n", CST_ERR_INVALID, 2,
      "[output] timetable: \"maybe\" is not yes or no"},
+    {"[output]\nagenda-property = x-calsteward-agenda\n", CST_ERR_INVALID, 2,
+     "[output] agenda-property: \"x-calsteward-agenda\" is not "
+     "structured-data or x-property"},
+    {"[output]\nagenda-property =\n", CST_ERR_INVALID, 2,
+     "[output] agenda-property: \"\" is not structured-data or x-property"},
+    {"[meeting]\nagenda-property = x-property\n", CST_ERR_INVALID, 2,
+     "[meeting] agenda-property: unknown key"},
     {"max-participants = 3\n", CST_ERR_INVALID, 1,
      "[] max-participants: key outside a section"},
     {"[meeting\n", CST_ERR_PARSE, 1, "expected [section] or key = value"},
