@@ -18,6 +18,11 @@
 #                               / is proxied and CalStewardBackend points;
 #                               CST_TASKS (default /{user}/tasks/): the
 #                               CalStewardTasks of /
+#                               CST_BACKEND_URL=self: the CalDAV server
+#                               runs inside this Apache (mod_php): no
+#                               ProxyPass /, no CalStewardBackend (this
+#                               virtual host); CST_WORKERS (default 16):
+#                               prefork's MaxRequestWorkers
 #   cst_stop_all                stops both (bounded), removes $CST_TMP
 #
 # Environment: MOD_CALSTEWARD (the module), APXS_HTTPD (default
@@ -198,6 +203,14 @@ cst_asan_env() {
 cst_start_apache() {
     fragment=${1:-}
     backend=${CST_BACKEND_URL:-$RADICALE_URL}
+    backend_line="CalStewardBackend $backend"
+    proxy_lines="ProxyPreserveHost On
+ProxyPass / $backend/ timeout=30
+ProxyPassReverse / $backend/"
+    if [ "$backend" = self ]; then
+        backend_line="# CalStewardBackend unset: this virtual host"
+        proxy_lines=""
+    fi
     tasks=${CST_TASKS:-'/{user}/tasks/'}
     APACHE_PORT=$(cst_free_port)
     APACHE_URL="http://127.0.0.1:$APACHE_PORT"
@@ -214,7 +227,8 @@ Group $(id -gn nobody 2>/dev/null || echo nogroup)"
     prefork) mpm_lines="StartServers 4
 MinSpareServers 4
 MaxSpareServers 8
-MaxRequestWorkers 16" ;;
+ServerLimit ${CST_WORKERS:-16}
+MaxRequestWorkers ${CST_WORKERS:-16}" ;;
     *) mpm_lines="StartServers 1
 MinSpareThreads 8
 MaxSpareThreads 32
@@ -249,15 +263,13 @@ CustomLog "$CST_TMP/apache/access.log" common
     Require all granted
     CalSteward On
     CalStewardTasks $tasks
-    CalStewardBackend $backend
+    $backend_line
 </Location>
 $fragment
 
 # Radicale answers with paths only (no absolute URLs), so Host does not
 # matter to it; preserving it keeps any Location header pointing here.
-ProxyPreserveHost On
-ProxyPass / $backend/ timeout=30
-ProxyPassReverse / $backend/
+$proxy_lines
 EOF
     # shellcheck disable=SC2046 # one VAR=value per line, no spaces
     if ! env $(cst_asan_env) "$APXS_HTTPD" -f "$CST_TMP/apache/httpd.conf" \

@@ -26,6 +26,7 @@ import argparse
 import base64
 import datetime as dt
 import glob
+import hashlib
 import http.client
 import os
 import re
@@ -344,6 +345,7 @@ class Env:
         self.homes = {u: "/%s/" % u for u in USERS}
         self.agenda = a.agenda
         self.dav_root = a.dav_root
+        self.schedule = a.schedule
         for h in a.home:
             user, _, prefix = h.partition("=")
             self.homes[user] = prefix
@@ -554,9 +556,12 @@ def s_not_touched(e):
         g = e.stored(p)
         # the ETag a direct PUT gets; Cyrus: none for a scheduling object
         # it re-serialised, and its ETag is per resource, not a hash of
-        # the object, so only "one when a direct PUT gets one"
+        # the object, so only "one when a direct PUT gets one"; DAViCal:
+        # none for a scheduling object (this VTODO has an ORGANIZER and an
+        # ATTENDEE), so none through the module either
         T.ok(r.status == 201
              and (r.h("etag") is not None and r.h("etag") == rc.h("etag")
+                  or e.server == "DAViCal" and r.h("etag") == rc.h("etag")
                   or e.server == "Cyrus"
                   and (r.h("etag") is None) == (rc.h("etag") is None)),
              "untouched %d %s: 201 with %s's ETag" % (i, name, e.server), r, rc)
@@ -650,7 +655,17 @@ def s_tasks(e, client):
     # must find nothing to change, so the reply keeps the server's ETag
     # and the stored copy stays as it was
     g2 = e.stored(path)
-    if e.server == "Cyrus":
+    # DAViCal answers a PUT of a scheduling object without an ETag (it adds
+    # SCHEDULE-STATUS), and the ETag it then serves is the MD5 of the bytes
+    # it received, not of what it stores: a no-op save moves it to the MD5
+    # of the stored copy.  There, "unchanged" is: no ETag, as a direct save
+    # of the same bytes gets none, and the ETag served is the MD5 of what
+    # the client sent (so those bytes reached DAViCal as they were).
+    if e.server == "DAViCal":
+        rd = put(e.D, path, g2.body, headers={"If-Match": g2.h("etag")})
+        kept = (r.h("etag") is None and rd.h("etag") is None
+                and g2.h("etag") == '"%s"' % hashlib.md5(g.body).hexdigest())
+    elif e.server == "Cyrus":
         # Cyrus answers a save of a scheduling object with a Schedule-Tag
         # and no ETag, and the first save of the same bytes still makes a
         # new revision (new ETag, same body), as a direct save does: there
@@ -893,6 +908,63 @@ def s_load(e, n=200, threads=8):
     T.eq(processed, n, "load: every stored meeting was processed")
 
 
+def s_schedule(e):
+    """Server-side scheduling (RFC 6638): alice saves a meeting with carol
+    through Apache; the server delivers it to carol's inbox and calendar
+    (--schedule names them).  What carol receives is the processed invite:
+    the agenda (STRUCTURED-DATA) and the timetable in DESCRIPTION.  Carol,
+    not bob: every other case invites bob and stores a second (control)
+    copy of the same UID, which a server that delivers would deliver
+    twice -- so bob's server delivers nothing (DAViCal: he grants no
+    schedule-deliver)."""
+    if not e.schedule:
+        return
+    uid = "schedule-%s@example.com" % uuid.uuid4()
+    r = put(e.A, e.col("cal") + "%s.ics" % uid,
+            meeting(uid, attendees=("mailto:carol@example.com",)),
+            headers={"If-None-Match": "*"})
+    cc = Client(e.backend, "carol")
+    e.barrier()
+    rep = (b'<?xml version="1.0" encoding="utf-8"?>'
+           b'<C:calendar-query xmlns:D="DAV:" '
+           b'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop>'
+           b'<C:calendar-data/></D:prop><C:filter><C:comp-filter '
+           b'name="VCALENDAR"/></C:filter></C:calendar-query>')
+    got, bad = {}, []
+    for col in e.schedule:
+        q = cc.request("REPORT", col, rep,
+                       {"Depth": "1", "Content-Type": "application/xml"})
+        texts = []
+        if q.status == 207:
+            doc = xml.dom.minidom.parseString(q.body)
+            for d in doc.getElementsByTagNameNS(
+                    "urn:ietf:params:xml:ns:caldav", "calendar-data"):
+                t = "".join(n.data for n in d.childNodes
+                            if n.nodeType in (n.TEXT_NODE,
+                                              n.CDATA_SECTION_NODE))
+                if "UID:" + uid in unfold(t):
+                    texts.append(t)
+        got[col] = (q.status, texts)
+        ok = False
+        if len(texts) == 1:
+            t = texts[0]
+            sd = [ln for ln in props_raw(t, "STRUCTURED-DATA")
+                  if SCHEMA in ln]
+            desc = untext((prop(t, "DESCRIPTION") or [""])[0])
+            ok = (len(sd) == 1 and "<goal>decide the Q3 budget split</goal>"
+                  in sd[0] and BEGIN in desc and END in desc
+                  and "Timetable:" in desc)
+        if not ok:
+            bad.append(col)
+    T.ok(r.status == 201 and not bad,
+         "schedule: carol receives alice's processed invite "
+         "(STRUCTURED-DATA agenda, timetable in DESCRIPTION) in %s"
+         % " and ".join(e.schedule),
+         r, "missing or not processed in: %s" % bad,
+         *["%s: %r" % (c, v) for c, v in got.items()])
+    cc.close()
+
+
 def s_health(e):
     with open(e.log, "rb") as f:
         log = f.read().decode("utf-8", "replace")
@@ -929,6 +1001,10 @@ def main(extra=()):
                     choices=("structured-data", "x-property"),
                     help="the policy's agenda-property at / (Cyrus: "
                     "x-property)")
+    ap.add_argument("--schedule", action="append", default=[],
+                    metavar="PATH", help="carol's collection where the "
+                    "server delivers alice's invites (RFC 6638 scheduling; "
+                    "DAViCal: her inbox and calendar); none: no such case")
     ap.add_argument("--control-user", default=None,
                     help="control copies go into this user's home "
                     "(direct-alice/, direct-bob/): Cyrus")
@@ -942,6 +1018,7 @@ def main(extra=()):
     steps = [("meeting", None), ("untouched", s_not_touched),
              ("tasks", None), ("enforce", s_enforce),
              ("failopen", s_fail_open), ("passthrough", s_passthrough),
+             ("schedule", s_schedule),
              ("load", s_load)] + list(extra) + [("health", s_health)]
     only = set(a.only.split(",")) if a.only else None
     try:
