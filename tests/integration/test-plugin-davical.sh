@@ -198,11 +198,11 @@ echo_port=$(cst_free_port)
 direct_port=$(cst_free_port)
 home=/caldav.php
 
-# Every PUT through the module may hold three prefork children at once:
-# the client's, the module's read of the stored copy (fixups) and, after
-# the response, its task writes (log_transaction) -- all to this Apache;
-# keep-alive connections hold one child each.  64 is plenty for the
-# suite's 8 concurrent clients.
+# Every PUT through the module holds a second prefork child while the
+# module's own request runs -- its read of the stored copy (fixups), its
+# task writes after the response (log_transaction), both to this Apache
+# -- and keep-alive connections hold one child each.  64 is plenty for
+# the suite's 8 concurrent clients and its other connections.
 CST_WORKERS=64 CST_BACKEND_URL=self CST_TASKS="$home/{user}/tasks/" \
     cst_start_apache "
 LoadModule mime_module $APACHE_MODULES/mod_mime.so
