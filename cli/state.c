@@ -99,9 +99,11 @@ cst_state_item *cst_state_get(const cst_state *s, const char *href)
 
 cst_state_item *cst_state_put(cst_state *s, const char *href)
 {
-    cst_state_item *it;
+    cst_state_item *it = cst_state_get(s, href);
     size_t i;
 
+    if (it != NULL)
+        return it; /* never grows (and rehashes) for a key it has */
     if ((s->n + 1) * 2 > s->nslot && !grow(s))
         return NULL;
     i = find_slot(s, href);
@@ -305,6 +307,25 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
     return CST_OK;
 }
 
+/* fsync()s the folder of path (best effort). */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    char *slash;
+    int fd;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
 typedef struct save_ctx {
     FILE *f;
     int bad;
@@ -352,16 +373,20 @@ cst_status cst_state_save(const cst_state *s, cst_error *err)
         fprintf(c.f, "ctag\t%s\n", s->ctag);
     fprintf(c.f, "window-end\t%lld\n", (long long)s->window_end);
     cst_state_each(s, save_item, &c);
-    if (fflush(c.f) != 0 || fsync(fileno(c.f)) != 0)
-        e = errno;
+    if (fflush(c.f) != 0 || ferror(c.f) || fsync(fileno(c.f)) != 0)
+        e = errno ? errno : EIO;
     if (fclose(c.f) != 0 && e == 0)
         e = errno;
+    if (e == 0 && c.bad)
+        e = EINVAL; /* an href or ETag with a control character */
     if (e == 0 && rename(tmp, s->path) != 0)
         e = errno;
     if (e != 0) {
         unlink(tmp);
-        return fail(err, CST_ERR_IO, "%s: %s", s->path,
-                             strerror(e));
+        return fail(err, CST_ERR_IO, "%s: %s", s->path, strerror(e));
     }
+    /* the rename itself survives a power loss only once the folder is
+     * on disk; without it the old state comes back, which is safe */
+    sync_dir(s->path);
     return CST_OK;
 }

@@ -59,7 +59,13 @@ typedef struct collection {
     int failed;
     int is_tasks;           /* where new tasks go */
     int is_owner;           /* an owner's task list (owner-tasks) */
-    int refused;            /* an owner's list we may not write: unused */
+    int refused;            /* an owner's list that takes no tasks from
+                               this account: left out of the run */
+    int configured;         /* a calendar or the task collection of the
+                               configuration; an owner's list that is
+                               neither is only looked at for its tasks */
+    int placeholder;        /* --dry-run: the task calendar that would be
+                               made (not on the server) */
     col_stats stats;
     cst_dav_items pre;      /* fetched already (calendar-query with data) */
     cst_dav_items later;    /* tasks fetched in the first pass */
@@ -156,16 +162,19 @@ static int etag_eq(const char *a, const char *b)
     return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
 }
 
-/* A URL joined from a collection and a member name. */
-static char *member_url(const char *col_url, const char *name)
+/* A URL joined from a collection, a member name and a suffix. */
+static char *member_url(const char *col_url, const char *name,
+                        const char *suffix)
 {
-    size_t n = strlen(col_url);
-    char *u = malloc(n + strlen(name) + 2);
+    size_t n = strlen(col_url), len;
+    const char *slash = n > 0 && col_url[n - 1] == '/' ? "" : "/";
+    char *u;
 
+    len = n + strlen(slash) + strlen(name) + strlen(suffix) + 1;
+    u = malloc(len);
     if (u == NULL)
         return NULL;
-    sprintf(u, "%s%s%s", col_url, n > 0 && col_url[n - 1] == '/' ? "" : "/",
-            name);
+    snprintf(u, len, "%s%s%s%s", col_url, slash, name, suffix);
     return u;
 }
 
@@ -381,6 +390,8 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
     if (st != CST_OK)
         return st;
     c->components = info.components;
+    if (!c->configured)
+        c->components &= ~CST_DAV_VEVENT; /* someone else's meetings */
     unchanged_ctag = !c->st.fresh && info.ctag != NULL && c->st.ctag != NULL
                      && strcmp(info.ctag, c->st.ctag) == 0;
     if (!c->st.ctag_mode && info.sync_token != NULL && !c->st.fresh
@@ -495,9 +506,28 @@ done:
 
 #define REFUSED 1
 
+/* Returns 1 when an owner's list itself is refused or gone (not only one
+ * of its members): asks the collection. */
+static int collection_refuses(sweep *s, const collection *tc)
+{
+    cst_dav_colinfo info;
+    cst_error err = {0, ""};
+    cst_status st;
+    long status;
+
+    memset(&info, 0, sizeof(info));
+    st = cst_dav_collection_info(s->dav, tc->url, &info, &err);
+    status = cst_dav_last_status(s->dav);
+    cst_dav_colinfo_fini(&info);
+    if (st == CST_OK)
+        return 0;
+    return status == 401 || status == 403 || status == 404;
+}
+
 /* Writes one task into tc: create, or merge into the stored copy.
- * Returns 0, or REFUSED when tc is an owner's list that does not take it
- * (nothing counted then: the caller writes it elsewhere). */
+ * Returns 0; REFUSED when tc is an owner's list that does not take tasks
+ * (nothing counted then: the caller writes it elsewhere); -1 when it
+ * failed (counted, reported, and left for the next run). */
 static int write_task_in(sweep *s, collection *from, const cst_task *t,
                          collection *tc)
 {
@@ -513,10 +543,9 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
     if (tc == NULL)
         return 0;
     cst_dav_response_init(&resp);
-    url = member_url(tc->url, t->uid);
-    if (url == NULL || (url = realloc(url, strlen(url) + 5)) == NULL)
+    url = member_url(tc->url, t->uid, ".ics");
+    if (url == NULL)
         goto failed;
-    strcat(url, ".ics");
     /* the task collection's state lists every member it holds */
     create = cst_state_get(&tc->st, url) == NULL;
     for (tries = 0; tries < MAX_TRIES; tries++) {
@@ -533,14 +562,21 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
             if (resp.status == 404) {
                 create = 1;
             } else if (tc->is_owner
-                       && (resp.status == 401 || resp.status == 403)) {
-                snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
-                         resp.status);
+                       && (resp.status == 401 || resp.status == 403)
+                       && collection_refuses(s, tc)) {
+                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld",
+                         url, resp.status);
                 ret = REFUSED;
                 goto done;
             } else if (resp.status != 200) {
-                snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
-                         resp.status);
+                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld",
+                         url, resp.status);
+                goto failed;
+            } else if (resp.etag == NULL || resp.etag[0] == '\0') {
+                /* without an ETag no write can be conditional: never
+                 * risk overwriting the owner's change */
+                snprintf(err.msg, sizeof(err.msg),
+                         "GET %.160s: no ETag; left alone", url);
                 goto failed;
             }
         }
@@ -553,7 +589,7 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
                 goto failed;
             cur = merged ? merged : resp.body;
             clen = merged ? mlen : resp.body_len;
-            if (resp.etag != NULL && (etag = strdup(resp.etag)) == NULL)
+            if ((etag = strdup(resp.etag)) == NULL)
                 goto failed;
         }
         memset(&ts, 0, sizeof(ts));
@@ -580,24 +616,25 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
             from->stats.tasks_written++;
             goto done;
         }
-        if (cst_dav_put(s->dav, url, cur, clen, NULL,
-                        create ? NULL : (etag ? etag : "*"),
+        if (cst_dav_put(s->dav, url, cur, clen, NULL, create ? NULL : etag,
                         create ? "*" : NULL, &resp, &err) != CST_OK)
             goto failed;
         if (resp.status == 412) {
             create = 0; /* made or changed meanwhile: read it again */
             continue;
         }
-        if (tc->is_owner && (resp.status == 401 || resp.status == 403
-                             || resp.status == 404 || resp.status == 405
-                             || resp.status == 409)) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+        if (tc->is_owner
+            && (resp.status == 401 || resp.status == 403
+                || resp.status == 404 || resp.status == 405
+                || resp.status == 409)
+            && collection_refuses(s, tc)) {
+            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
                      resp.status);
             ret = REFUSED;
             goto done;
         }
         if (resp.status < 200 || resp.status >= 300) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
                      resp.status);
             goto failed;
         }
@@ -613,16 +650,20 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
         goto done;
     }
     snprintf(err.msg, sizeof(err.msg),
-             "PUT %s: still 412 after %d tries; left for the next run", url,
-             MAX_TRIES);
+             "PUT %.160s: still 412 after %d tries; left for the next run",
+             url, MAX_TRIES);
 failed:
-    warn(s, _("task %s not written: %s"), t->uid,
+    warn(s, _("%s not written: %s"), url != NULL ? url : t->uid,
          err.msg[0] ? err.msg : strerror(ENOMEM));
     from->stats.errors++;
-    if (url != NULL && (it = cst_state_put(&tc->st, url)) != NULL) {
-        cst_state_set_str(&it->etag, "");
-        it->kind = CST_ITEM_TASK;
-        it->next = s->now; /* again next run */
+    ret = -1;
+    if (url != NULL) {
+        it = cst_state_put(&tc->st, url);
+        if (it != NULL) {
+            cst_state_set_str(&it->etag, "");
+            it->kind = CST_ITEM_TASK;
+            it->next = s->now; /* again next run */
+        }
     }
 done:
     if (ret == REFUSED) {
@@ -745,16 +786,20 @@ static collection *owner_collection(sweep *s, const char *addr)
 /* Writes one task: an action item into its owner's own list when
  * owner-tasks says where that is and the server takes it there, else --
  * and every other task -- into the account's task collection. */
-static void write_task(sweep *s, collection *from, const cst_task *t)
+static int write_task(sweep *s, collection *from, const cst_task *t)
 {
     collection *oc = NULL;
+    int r;
 
     if (t->kind == CST_TASK_ACTION_ITEM)
         oc = owner_collection(s, t->owner_addr);
-    if (oc != NULL && oc != s->tasks
-        && write_task_in(s, from, t, oc) != REFUSED)
-        return;
-    (void)write_task_in(s, from, t, s->tasks);
+    if (oc != NULL && oc != s->tasks) {
+        r = write_task_in(s, from, t, oc);
+        if (r != REFUSED)
+            return r;
+    }
+    r = write_task_in(s, from, t, s->tasks);
+    return r == REFUSED ? -1 : r;
 }
 
 /* Processes a meeting and writes it back (If-Match, retried on 412);
@@ -763,15 +808,17 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
                            const char *data, size_t len, const char *etag,
                            const cst_meeting_schedule *sched)
 {
-    char *cur = NULL, *cur_etag = NULL, *out = NULL;
-    size_t cur_len = len, out_len = 0, i, written_before;
+    char *cur = NULL, *cur_etag = NULL, *out = NULL, *prev = NULL;
+    size_t cur_len = len, out_len = 0, prev_len = 0, i, written_before;
     cst_dav_response resp;
     cst_process_in in;
     cst_tasks_in tin;
     cst_task_list list = {NULL, 0, 0};
+    cst_meeting_schedule final;
     cst_error err = {0, ""};
     cst_state_item *it;
-    int tries, wrote = 0;
+    time_t next = sched->next_check;
+    int tries, wrote = 0, task_failed = 0;
 
     cst_dav_response_init(&resp);
     cur = malloc(len + 1);
@@ -791,6 +838,10 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     for (tries = 0; tries < MAX_TRIES; tries++) {
         free(out);
         out = NULL;
+        /* after a 412: stamps the other client dropped come from the
+         * version read before (spec section 4) */
+        in.previous = prev;
+        in.previous_len = prev_len;
         if (cst_process(cur, cur_len, &in, &out, &out_len, &err) != CST_OK) {
             warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
             goto record;
@@ -800,6 +851,10 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
         if (s->dry_run) {
             show_write(s, _("update"), url, out, out_len);
             wrote = 1;
+            free(cur); /* the tasks shown are those of what is shown */
+            cur = out;
+            cur_len = out_len;
+            out = NULL;
             break;
         }
         if (cur_etag[0] == '\0')
@@ -820,7 +875,7 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
             break;
         }
         if (resp.status != 412) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
+            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
                      resp.status);
             goto failed;
         }
@@ -832,11 +887,13 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
             goto out; /* deleted meanwhile: nothing to do */
         }
         if (resp.status != 200) {
-            snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
+            snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
                      resp.status);
             goto failed;
         }
-        free(cur);
+        free(prev);
+        prev = cur;
+        prev_len = cur_len;
         free(cur_etag);
         cur = resp.body;
         cur_len = resp.body_len;
@@ -847,10 +904,16 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     }
     if (tries == MAX_TRIES) {
         snprintf(err.msg, sizeof(err.msg),
-                 "PUT %s: still 412 after %d tries; left for the next run",
-                 url, MAX_TRIES);
+                 "PUT %.160s: still 412 after %d tries; left for the next "
+                 "run", url, MAX_TRIES);
         goto failed;
     }
+    /* the deadlines of what is stored now, not of what was first read */
+    memset(&final, 0, sizeof(final));
+    if (cst_meeting_schedule_get(cur, cur_len, &s->policy, s->now,
+                                 s->win_start, s->win_end, &final,
+                                 &err) == CST_OK)
+        next = final.next_check;
 
     memset(&tin, 0, sizeof(tin));
     tin.policy = &s->policy;
@@ -861,18 +924,23 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     if (cst_tasks_build(cur, cur_len, &tin, &list, &err) != CST_OK) {
         warn(s, "%s: line %d: %s", url, err.line, err.msg);
         c->stats.errors++;
+        task_failed = 1;
     } else {
-        for (i = 0; i < list.n; i++)
-            write_task(s, c, &list.v[i]);
+        for (i = 0; i < list.n; i++) {
+            if (write_task(s, c, &list.v[i]) != 0)
+                task_failed = 1;
+        }
     }
-    if (!wrote && c->stats.tasks_written == written_before)
+    if (!wrote && c->stats.tasks_written == written_before && !task_failed)
         c->stats.unchanged++;
 record:
     it = cst_state_put(&c->st, url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, cur_etag);
+        /* a task that could not be written is written by a later run:
+         * the meeting is looked at again then, whatever the sync says */
+        cst_state_set_str(&it->etag, task_failed ? "" : cur_etag);
         it->kind = CST_ITEM_MEETING;
-        it->next = sched->next_check;
+        it->next = task_failed ? s->now : next;
     }
     goto out;
 nomem:
@@ -890,6 +958,7 @@ out:
     cst_task_list_fini(&list);
     free(out);
     free(cur);
+    free(prev);
     free(cur_etag);
     cst_dav_response_fini(&resp);
 }
@@ -936,9 +1005,10 @@ static void handle_task(sweep *s, collection *c, const char *url,
             c->stats.tasks_written++;
             break;
         }
-        if (cst_dav_put(s->dav, url, out, out_len, NULL,
-                        cur_etag[0] ? cur_etag : "*", NULL, &resp,
-                        &err) != CST_OK)
+        if (cur_etag[0] == '\0')
+            resp.status = 412; /* no ETag to match: read it first */
+        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag,
+                             NULL, &resp, &err) != CST_OK)
             goto failed;
         if (resp.status >= 200 && resp.status < 300) {
             c->stats.tasks_written++;
@@ -962,10 +1032,18 @@ static void handle_task(sweep *s, collection *c, const char *url,
                      resp.status);
             goto failed;
         }
+        /* cur points into resp until the next request resets it: it is
+         * only read before that */
         cur = resp.body;
         cur_len = resp.body_len;
         free(cur_etag);
-        cur_etag = strdup(resp.etag ? resp.etag : "");
+        if (resp.etag == NULL || resp.etag[0] == '\0') {
+            cur_etag = NULL;
+            snprintf(err.msg, sizeof(err.msg),
+                     "GET %.160s: no ETag; left alone", url);
+            goto failed;
+        }
+        cur_etag = strdup(resp.etag);
         if (cur_etag == NULL)
             goto failed;
     }
@@ -1036,7 +1114,7 @@ static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
     cst_dav_item fixed = *m;
     char *data;
 
-    if (m->data == NULL || m->status == 404) {
+    if (m->data == NULL || m->status < 200 || m->status >= 300) {
         handle_object_crlf(s, c, m, meetings);
         return;
     }
@@ -1061,13 +1139,30 @@ static void handle_object_crlf(sweep *s, collection *c,
     cst_state_item *it;
     int has_event, has_todo;
 
-    if (m->status == 404 || m->data == NULL) {
+    if (m->status == 404) {
         cst_state_del(&c->st, m->url);
+        return;
+    }
+    if (m->data == NULL || m->status < 200 || m->status >= 300) {
+        /* not gone, not readable: looked at again next run, whatever
+         * the sync token says by then */
+        warn(s, "%s: HTTP %d in the multiget; left for the next run",
+             m->url, m->status);
+        c->stats.errors++;
+        it = cst_state_put(&c->st, m->url);
+        if (it != NULL) {
+            cst_state_set_str(&it->etag, "");
+            it->next = s->now;
+        }
         return;
     }
     has_event = memmem(m->data, m->len, "BEGIN:VEVENT", 12) != NULL;
     has_todo = memmem(m->data, m->len, "BEGIN:VTODO", 11) != NULL;
-    if (has_event) {
+    if (has_event && !c->configured) {
+        if (!meetings)
+            return;
+        /* an owner's list also holding meetings: not ours to process */
+    } else if (has_event) {
         if (!meetings)
             return; /* in the second pass: done in the first */
         memset(&sched, 0, sizeof(sched));
@@ -1148,6 +1243,27 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
                               err);
         if (st != CST_OK)
             return st;
+        for (j = 0; j < n; j++) {
+            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+
+            if (it != NULL)
+                it->seen = 0; /* answered: set again below */
+        }
+        for (j = 0; j < got.n; j++) {
+            cst_state_item *it = cst_state_get(&c->st, got.v[j].url);
+
+            if (it != NULL)
+                it->seen = 1;
+        }
+        for (j = 0; j < n; j++) {
+            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+
+            if (it != NULL && it->seen == 0) {
+                /* asked for, not answered: again next run */
+                cst_state_set_str(&it->etag, "");
+                it->next = s->now;
+            }
+        }
         for (j = 0; j < got.n; j++) {
             cst_dav_item *m = &got.v[j];
 
@@ -1269,13 +1385,15 @@ static cst_status resolve(sweep *s, cst_error *err)
         for (i = 0; i < n; i++) {
             if (!(cals[i].components & (CST_DAV_VEVENT | CST_DAV_VTODO)))
                 continue;
-            if (add_collection(s, cals[i].href) == NULL)
+            if ((c = add_collection(s, cals[i].href)) == NULL)
                 goto nomem;
+            c->configured = 1;
         }
     } else {
         for (i = 0; i < a->n_calendars; i++) {
-            if (add_collection(s, a->calendars[i]) == NULL)
+            if ((c = add_collection(s, a->calendars[i])) == NULL)
                 goto nomem;
+            c->configured = 1;
         }
     }
     if (tasks_url == NULL) {
@@ -1286,7 +1404,7 @@ static cst_status resolve(sweep *s, cst_error *err)
     }
     if (tasks_url == NULL && home != NULL) {
         /* calendars made by some clients take VEVENT only: make one */
-        char *url = member_url(home, "action-items/");
+        char *url = member_url(home, "action-items/", "");
         cst_dav_response resp;
 
         if (url == NULL)
@@ -1294,6 +1412,11 @@ static cst_status resolve(sweep *s, cst_error *err)
         if (s->dry_run) {
             progress_clear(s);
             printf(_("--- would create the task calendar %s\n"), url);
+            /* so that the tasks it would hold are shown too */
+            if ((c = add_collection(s, url)) != NULL) {
+                c->is_tasks = c->configured = c->placeholder = 1;
+                s->tasks = c;
+            }
         } else {
             cst_dav_response_init(&resp);
             st = cst_dav_mkcalendar(s->dav, url,
@@ -1306,8 +1429,10 @@ static cst_status resolve(sweep *s, cst_error *err)
                 st = CST_ERR_IO;
             }
             cst_dav_response_fini(&resp);
-            if (st == CST_OK && (c = add_collection(s, url)) != NULL)
-                c->is_tasks = 1, s->tasks = c;
+            if (st == CST_OK && (c = add_collection(s, url)) != NULL) {
+                c->is_tasks = c->configured = 1;
+                s->tasks = c;
+            }
         }
         free(url);
         goto done;
@@ -1316,7 +1441,7 @@ static cst_status resolve(sweep *s, cst_error *err)
         c = add_collection(s, tasks_url);
         if (c == NULL)
             goto nomem;
-        c->is_tasks = 1;
+        c->is_tasks = c->configured = 1;
         s->tasks = c;
     }
     goto done;
@@ -1462,6 +1587,8 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
     for (i = 0; i < s->ncol; i++) {
         collection *c = s->col[i];
 
+        if (c->placeholder)
+            continue;
         if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
             warn(s, "%s", err.msg);
             c->failed = 1;
@@ -1640,7 +1767,13 @@ int cli_cmd_sweep(int argc, char **argv)
         }
         snprintf(lockpath, sizeof(lockpath), "%s/lock", conf.state_dir);
         lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        if (lockfd < 0) {
+            fprintf(stderr, "%s: %s: %s\n", cli_progname, lockpath,
+                    strerror(errno));
+            rc = EXIT_FAILED;
+            goto out;
+        }
+        if (flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
             fprintf(stderr, _("%s: %s: another sweep is running\n"),
                     cli_progname, lockpath);
             rc = EXIT_FAILED;

@@ -122,6 +122,20 @@ sweep e500
 check "500: the next run exits 0" rc 0
 check "500: the next run leaves what one clean run leaves" same_as_ref e500
 
+# a task write fails while its meeting's write succeeds: the meeting is
+# looked at again next run, so the task is not lost
+setup taskfail
+sw_fault status500 'match=^PUT.*/taskfail-tasks/' nth=1
+sweep taskfail
+check "a task PUT fails: exit 1" rc 1
+check "a task PUT fails: the message names the task's URL" \
+    sh -c 'grep -q "taskfail-tasks/[^ ]*\.ics not written: PUT .*: HTTP 500" "$1"' - "$SW_TMP/err"
+sw_fault none
+sweep taskfail
+check "a task PUT failed: the next run exits 0" rc 0
+check "a task PUT failed: the next run writes it (same as one clean run)" \
+    same_as_ref taskfail
+
 # the server applied the write but the answer was lost
 setup lost
 sw_fault status500 'match=^PUT ' every=2 forward=1

@@ -35,7 +35,14 @@ sw_start_radicale
 R=$SW_RADICALE_URL
 $SW_DAVTOOL mkcal "$R" alice alice-pw /alice/calendar/ --components VEVENT >/dev/null
 $SW_DAVTOOL mkcal "$R" alice alice-pw /alice/tasks/ --components VTODO >/dev/null
-$SW_DAVTOOL mkcal "$R" bob bob-pw /bob/tasks/ --components VTODO >/dev/null
+# Bob's list takes events too (as many servers' default calendar), and
+# holds a meeting of Bob's own that the account must leave alone
+$SW_DAVTOOL mkcal "$R" bob bob-pw /bob/tasks/ --components VEVENT,VTODO >/dev/null
+sed 's/m-future@calsteward.test/bob-own@calsteward.test/; s/mailto:alice@example.com/mailto:bob@example.com/g' \
+    "$DATA/m-future.ics" >"$SW_TMP/bob-own.ics"
+$SW_DAVTOOL seed "$R" bob bob-pw /bob/tasks/ "$SW_TMP/bob-own.ics" >/dev/null
+bob_own() { $SW_DAVTOOL get "$R" bob bob-pw "/bob/tasks/bob-own@calsteward.test.ics" | jq -r .etag; }
+BOB_OWN=$(bob_own)
 $SW_DAVTOOL seed "$R" alice alice-pw /alice/calendar/ "$DATA/m-minutes.ics" >/dev/null
 sw_write_config "$SW_TMP/c.conf" team "$R" alice alice-pw \
     "calendars = ${R}alice/calendar/" "tasks = ${R}alice/tasks/" \
@@ -92,6 +99,9 @@ check "still one copy of each item" \
 sweep 2026-03-21T01:00:00Z
 check "again: nothing written" \
     sh -c '! grep -v " 0 tasks written" "$1" | grep -q "tasks written"' - "$SW_TMP/out"
+
+check "Bob's own meeting in his list is never processed by the account" \
+    [ "$(bob_own)" = "$BOB_OWN" ]
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
