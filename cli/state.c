@@ -289,8 +289,7 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
     if (f == NULL) {
         if (errno == ENOENT)
             return CST_OK;
-        return fail(err, CST_ERR_IO, "%s: %s", path,
-                             strerror(errno));
+        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(errno));
     }
     ok = parse_file(s, f);
     fclose(f);
@@ -299,8 +298,7 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
     if (ok == 0) {
         cst_state_reset(s);
         s->ctag_mode = 0;
-        (void)fail(err, CST_OK, "%s: unusable state file; starting over",
-                   path);
+        (void)fail(err, CST_OK, "%s: unusable state file; starting over", path);
         return CST_OK;
     }
     s->fresh = 0;
@@ -350,13 +348,12 @@ cst_status cst_state_save(const cst_state *s, cst_error *err)
     int fd, e = 0;
 
     if (!storable(s->url) || !storable(s->token) || !storable(s->ctag))
-        return fail(err, CST_ERR_INVALID, "%s: a control character in the sync token",
-                             s->path);
+        return fail(err, CST_ERR_INVALID,
+                    "%s: a control character in the sync token", s->path);
     snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
-        return fail(err, CST_ERR_IO, "%s: %s", tmp,
-                             strerror(errno));
+        return fail(err, CST_ERR_IO, "%s: %s", tmp, strerror(errno));
     c.f = fdopen(fd, "w");
     c.bad = 0;
     if (c.f == NULL) {

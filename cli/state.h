@@ -37,20 +37,20 @@ typedef enum cst_item_kind {
 } cst_item_kind;
 
 typedef struct cst_state_item {
-    char *href;      /* as the server writes it (the key) */
-    char *etag;      /* "" when unknown: fetched again next run */
-    time_t next;     /* look again once now >= next; 0 = only on a change */
-    char kind;       /* cst_item_kind */
-    int seen;        /* scratch for the sweep: listed in this run */
+    char *href;  /* as the server writes it (the key) */
+    char *etag;  /* "" when unknown: fetched again next run */
+    time_t next; /* look again once now >= next; 0 = only on a change */
+    char kind;   /* cst_item_kind */
+    int seen;    /* scratch for the sweep: listed in this run */
 } cst_state_item;
 
 typedef struct cst_state {
-    char *path;      /* the file */
-    char *url;       /* the collection */
-    int fresh;       /* no state file yet (or an unusable one) */
-    int ctag_mode;   /* the server has no sync-collection */
-    char *token;     /* sync token, or NULL */
-    char *ctag;      /* getctag, or NULL */
+    char *path;    /* the file */
+    char *url;     /* the collection */
+    int fresh;     /* no state file yet (or an unusable one) */
+    int ctag_mode; /* the server has no sync-collection */
+    char *token;   /* sync token, or NULL */
+    char *ctag;    /* getctag, or NULL */
     time_t window_end;
     /* open hash table of items by href */
     cst_state_item **slot;

@@ -57,19 +57,19 @@ typedef struct collection {
     unsigned components;
     cst_state st;
     int failed;
-    int is_tasks;           /* where new tasks go */
-    int is_owner;           /* an owner's task list (owner-tasks) */
-    int refused;            /* an owner's list that takes no tasks from
-                               this account: left out of the run */
-    int configured;         /* a calendar or the task collection of the
-                               configuration; an owner's list that is
-                               neither is only looked at for its tasks */
-    int placeholder;        /* --dry-run: the task calendar that would be
-                               made (not on the server) */
+    int is_tasks;    /* where new tasks go */
+    int is_owner;    /* an owner's task list (owner-tasks) */
+    int refused;     /* an owner's list that takes no tasks from
+                        this account: left out of the run */
+    int configured;  /* a calendar or the task collection of the
+                        configuration; an owner's list that is
+                        neither is only looked at for its tasks */
+    int placeholder; /* --dry-run: the task calendar that would be
+                        made (not on the server) */
     col_stats stats;
-    cst_dav_items pre;      /* fetched already (calendar-query with data) */
-    cst_dav_items later;    /* tasks fetched in the first pass */
-    char **fetch;           /* URLs still to fetch */
+    cst_dav_items pre;   /* fetched already (calendar-query with data) */
+    cst_dav_items later; /* tasks fetched in the first pass */
+    char **fetch;        /* URLs still to fetch */
     size_t nfetch, capfetch;
 } collection;
 
@@ -77,16 +77,16 @@ typedef struct sweep {
     const cst_sweep_conf *conf;
     const cst_sweep_account *acc;
     cst_policy policy;
-    cst_catalog *catalog;   /* the policy's language; NULL: English */
+    cst_catalog *catalog; /* the policy's language; NULL: English */
     time_t now, win_start, win_end;
     int dry_run;
     int tty;
-    size_t done, total;     /* progress */
+    size_t done, total; /* progress */
     cst_dav *dav;
     collection **col;
     size_t ncol;
-    char dir[4096];         /* the account's state folder */
-    collection *tasks;      /* one of col, or NULL (no task collection) */
+    char dir[4096];    /* the account's state folder */
+    collection *tasks; /* one of col, or NULL (no task collection) */
 } sweep;
 
 /* ---- messages --------------------------------------------------------- */
@@ -124,8 +124,7 @@ static void progress(sweep *s, const collection *c)
     for (i = 0; i < 30; i++)
         bar[i] = i < fill ? '#' : ' ';
     bar[30] = '\0';
-    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, s->done, s->total,
-            c->url);
+    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, s->done, s->total, c->url);
     fflush(stderr);
 }
 
@@ -285,11 +284,10 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
     *unsupported = 0;
     for (rounds = 0; rounds < 100; rounds++) {
         memset(&it, 0, sizeof(it));
-        st = cst_dav_sync_collection(s->dav, c->url,
-                                     initial ? "" : c->st.token, &it, &res,
-                                     err);
-        if (st == CST_ERR_IO && !initial
-            && cst_dav_last_status(s->dav) >= 400) {
+        st = cst_dav_sync_collection(s->dav, c->url, initial ? "" : c->st.token,
+                                     &it, &res, err);
+        if (st == CST_ERR_IO && !initial &&
+            cst_dav_last_status(s->dav) >= 400) {
             /* Xandikos answers a token it does not know with a 500
              * rather than 403 valid-sync-token: start over once */
             cst_dav_items_fini(&it);
@@ -343,8 +341,8 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
                 }
             }
         }
-        if (it.sync_token != NULL
-            && !cst_state_set_str(&c->st.token, it.sync_token)) {
+        if (it.sync_token != NULL &&
+            !cst_state_set_str(&c->st.token, it.sync_token)) {
             cst_dav_items_fini(&it);
             return CST_ERR_NOMEM;
         }
@@ -392,10 +390,10 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
     c->components = info.components;
     if (!c->configured)
         c->components &= ~CST_DAV_VEVENT; /* someone else's meetings */
-    unchanged_ctag = !c->st.fresh && info.ctag != NULL && c->st.ctag != NULL
-                     && strcmp(info.ctag, c->st.ctag) == 0;
-    if (!c->st.ctag_mode && info.sync_token != NULL && !c->st.fresh
-        && c->st.token != NULL && strcmp(info.sync_token, c->st.token) == 0) {
+    unchanged_ctag = !c->st.fresh && info.ctag != NULL && c->st.ctag != NULL &&
+                     strcmp(info.ctag, c->st.ctag) == 0;
+    if (!c->st.ctag_mode && info.sync_token != NULL && !c->st.fresh &&
+        c->st.token != NULL && strcmp(info.sync_token, c->st.token) == 0) {
         /* the token has not moved: nothing changed */
     } else if (!c->st.ctag_mode && info.sync_token != NULL) {
         st = sync_changes(s, c, &unsupported, err);
@@ -432,9 +430,8 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
         /* first run: the meetings of the window and every task, with
          * their data */
         if (c->components & CST_DAV_VEVENT) {
-            st = cst_dav_calendar_query(s->dav, c->url, "VEVENT",
-                                        s->win_start, s->win_end, 1,
-                                        &c->pre, err);
+            st = cst_dav_calendar_query(s->dav, c->url, "VEVENT", s->win_start,
+                                        s->win_end, 1, &c->pre, err);
             if (st != CST_OK)
                 goto done;
         }
@@ -443,8 +440,8 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
             cst_dav_item *nv;
 
             memset(&todo, 0, sizeof(todo));
-            st = cst_dav_calendar_query(s->dav, c->url, "VTODO", 0, 0, 1,
-                                        &todo, err);
+            st = cst_dav_calendar_query(s->dav, c->url, "VTODO", 0, 0, 1, &todo,
+                                        err);
             if (st != CST_OK)
                 goto done;
             nv = realloc(c->pre.v, (c->pre.n + todo.n + 1) * sizeof(*nv));
@@ -469,20 +466,20 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
 
     /* meetings that came into the window since the last run */
     if ((c->components & CST_DAV_VEVENT) && s->win_end > c->st.window_end) {
-        time_t from = c->st.window_end > s->win_start ? c->st.window_end
-                                                      : s->win_start;
+        time_t from =
+            c->st.window_end > s->win_start ? c->st.window_end : s->win_start;
 
         memset(&list, 0, sizeof(list));
-        st = cst_dav_calendar_query(s->dav, c->url, "VEVENT", from,
-                                    s->win_end, 0, &list, err);
+        st = cst_dav_calendar_query(s->dav, c->url, "VEVENT", from, s->win_end,
+                                    0, &list, err);
         if (st != CST_OK)
             goto done;
         for (i = 0; i < list.n; i++) {
             cst_state_item *it = cst_state_get(&c->st, list.v[i].url);
 
-            if ((it == NULL || it->kind != CST_ITEM_MEETING
-                 || !etag_eq(it->etag, list.v[i].etag))
-                && !add_fetch(c, list.v[i].url)) {
+            if ((it == NULL || it->kind != CST_ITEM_MEETING ||
+                 !etag_eq(it->etag, list.v[i].etag)) &&
+                !add_fetch(c, list.v[i].url)) {
                 cst_dav_items_fini(&list);
                 st = CST_ERR_NOMEM;
                 goto done;
@@ -561,16 +558,16 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
                 goto failed;
             if (resp.status == 404) {
                 create = 1;
-            } else if (tc->is_owner
-                       && (resp.status == 401 || resp.status == 403)
-                       && collection_refuses(s, tc)) {
-                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld",
-                         url, resp.status);
+            } else if (tc->is_owner &&
+                       (resp.status == 401 || resp.status == 403) &&
+                       collection_refuses(s, tc)) {
+                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
+                         resp.status);
                 ret = REFUSED;
                 goto done;
             } else if (resp.status != 200) {
-                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld",
-                         url, resp.status);
+                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
+                         resp.status);
                 goto failed;
             } else if (resp.etag == NULL || resp.etag[0] == '\0') {
                 /* without an ETag no write can be conditional: never
@@ -593,9 +590,8 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
                 goto failed;
         }
         memset(&ts, 0, sizeof(ts));
-        if (cst_task_followup(cur, clen, &s->policy, s->now,
-                              s->conf->local_tz, &flagged, &flen, &ts,
-                              &err) != CST_OK)
+        if (cst_task_followup(cur, clen, &s->policy, s->now, s->conf->local_tz,
+                              &flagged, &flen, &ts, &err) != CST_OK)
             goto failed;
         if (flagged != NULL) {
             cur = flagged;
@@ -611,8 +607,7 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
             goto done;
         }
         if (s->dry_run) {
-            show_write(s, create ? _("create") : _("update"), url, cur,
-                       clen);
+            show_write(s, create ? _("create") : _("update"), url, cur, clen);
             from->stats.tasks_written++;
             goto done;
         }
@@ -623,11 +618,10 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
             create = 0; /* made or changed meanwhile: read it again */
             continue;
         }
-        if (tc->is_owner
-            && (resp.status == 401 || resp.status == 403
-                || resp.status == 404 || resp.status == 405
-                || resp.status == 409)
-            && collection_refuses(s, tc)) {
+        if (tc->is_owner &&
+            (resp.status == 401 || resp.status == 403 || resp.status == 404 ||
+             resp.status == 405 || resp.status == 409) &&
+            collection_refuses(s, tc)) {
             snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
                      resp.status);
             ret = REFUSED;
@@ -650,8 +644,8 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
         goto done;
     }
     snprintf(err.msg, sizeof(err.msg),
-             "PUT %.160s: still 412 after %d tries; left for the next run",
-             url, MAX_TRIES);
+             "PUT %.160s: still 412 after %d tries; left for the next run", url,
+             MAX_TRIES);
 failed:
     warn(s, _("%s not written: %s"), url != NULL ? url : t->uid,
          err.msg[0] ? err.msg : strerror(ENOMEM));
@@ -691,9 +685,9 @@ static char *escape_segment(const char *v, size_t n)
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v[i];
 
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-            || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'
-            || ch == '_' || ch == '~') {
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+            ch == '~') {
             *p++ = (char)ch;
         } else {
             *p++ = '%';
@@ -905,14 +899,14 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     if (tries == MAX_TRIES) {
         snprintf(err.msg, sizeof(err.msg),
                  "PUT %.160s: still 412 after %d tries; left for the next "
-                 "run", url, MAX_TRIES);
+                 "run",
+                 url, MAX_TRIES);
         goto failed;
     }
     /* the deadlines of what is stored now, not of what was first read */
     memset(&final, 0, sizeof(final));
-    if (cst_meeting_schedule_get(cur, cur_len, &s->policy, s->now,
-                                 s->win_start, s->win_end, &final,
-                                 &err) == CST_OK)
+    if (cst_meeting_schedule_get(cur, cur_len, &s->policy, s->now, s->win_start,
+                                 s->win_end, &final, &err) == CST_OK)
         next = final.next_check;
 
     memset(&tin, 0, sizeof(tin));
@@ -1007,8 +1001,8 @@ static void handle_task(sweep *s, collection *c, const char *url,
         }
         if (cur_etag[0] == '\0')
             resp.status = 412; /* no ETag to match: read it first */
-        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag,
-                             NULL, &resp, &err) != CST_OK)
+        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag, NULL,
+                             &resp, &err) != CST_OK)
             goto failed;
         if (resp.status >= 200 && resp.status < 300) {
             c->stats.tasks_written++;
@@ -1049,8 +1043,8 @@ static void handle_task(sweep *s, collection *c, const char *url,
     }
     if (tries == MAX_TRIES) {
         snprintf(err.msg, sizeof(err.msg),
-                 "PUT %s: still 412 after %d tries; left for the next run",
-                 url, MAX_TRIES);
+                 "PUT %s: still 412 after %d tries; left for the next run", url,
+                 MAX_TRIES);
         goto failed;
     }
     it = cst_state_put(&c->st, url);
@@ -1104,8 +1098,8 @@ static char *restore_crlf(const char *data, size_t len, size_t *out_len)
     return o;
 }
 
-static void handle_object_crlf(sweep *s, collection *c,
-                               const cst_dav_item *m, int meetings);
+static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
+                               int meetings);
 
 /* One fetched member, with the line ends it has on the server. */
 static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
@@ -1131,8 +1125,8 @@ static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
 
 /* One fetched member: a meeting in the window, a task of ours, or
  * something calsteward leaves alone (recorded with its ETag). */
-static void handle_object_crlf(sweep *s, collection *c,
-                               const cst_dav_item *m, int meetings)
+static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
+                               int meetings)
 {
     cst_meeting_schedule sched;
     cst_error err = {0, ""};
@@ -1146,8 +1140,8 @@ static void handle_object_crlf(sweep *s, collection *c,
     if (m->data == NULL || m->status < 200 || m->status >= 300) {
         /* not gone, not readable: looked at again next run, whatever
          * the sync token says by then */
-        warn(s, "%s: HTTP %d in the multiget; left for the next run",
-             m->url, m->status);
+        warn(s, "%s: HTTP %d in the multiget; left for the next run", m->url,
+             m->status);
         c->stats.errors++;
         it = cst_state_put(&c->st, m->url);
         if (it != NULL) {
@@ -1169,8 +1163,7 @@ static void handle_object_crlf(sweep *s, collection *c,
         if (cst_meeting_schedule_get(m->data, m->len, &s->policy, s->now,
                                      s->win_start, s->win_end, &sched,
                                      &err) != CST_OK) {
-            warn(s, "%s: line %d: %s; left alone", m->url, err.line,
-                 err.msg);
+            warn(s, "%s: line %d: %s; left alone", m->url, err.line, err.msg);
         } else if (sched.meetings > 0 && sched.in_window) {
             handle_meeting(s, c, m->url, m->data, m->len, m->etag, &sched);
             return;
@@ -1238,9 +1231,8 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
         if (n > CST_DAV_MULTIGET_MAX)
             n = CST_DAV_MULTIGET_MAX;
         memset(&got, 0, sizeof(got));
-        st = cst_dav_multiget(s->dav, c->url,
-                              (const char *const *)c->fetch + i, n, &got,
-                              err);
+        st = cst_dav_multiget(s->dav, c->url, (const char *const *)c->fetch + i,
+                              n, &got, err);
         if (st != CST_OK)
             return st;
         for (j = 0; j < n; j++) {
@@ -1267,9 +1259,9 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
         for (j = 0; j < got.n; j++) {
             cst_dav_item *m = &got.v[j];
 
-            if (m->data != NULL && m->status != 404
-                && memmem(m->data, m->len, "BEGIN:VTODO", 11) != NULL
-                && memmem(m->data, m->len, "BEGIN:VEVENT", 12) == NULL) {
+            if (m->data != NULL && m->status != 404 &&
+                memmem(m->data, m->len, "BEGIN:VTODO", 11) != NULL &&
+                memmem(m->data, m->len, "BEGIN:VEVENT", 12) == NULL) {
                 if (!defer(c, m)) {
                     cst_dav_items_fini(&got);
                     snprintf(err->msg, sizeof(err->msg), "%s",
@@ -1419,10 +1411,10 @@ static cst_status resolve(sweep *s, cst_error *err)
             }
         } else {
             cst_dav_response_init(&resp);
-            st = cst_dav_mkcalendar(s->dav, url,
-                                    cst_catalog_translate(N_("Action items"),
-                                                          s->catalog),
-                                    CST_DAV_VTODO, &resp, err);
+            st = cst_dav_mkcalendar(
+                s->dav, url,
+                cst_catalog_translate(N_("Action items"), s->catalog),
+                CST_DAV_VTODO, &resp, err);
             if (st == CST_OK && (resp.status < 200 || resp.status >= 300)) {
                 snprintf(err->msg, sizeof(err->msg), "MKCALENDAR %s: HTTP %ld",
                          url, resp.status);
@@ -1484,8 +1476,8 @@ static void load_owner_lists(sweep *s)
 
         if (line[got - 1] == '\n')
             line[--got] = '\0';
-        if (strncmp(line, "http://", 7) != 0
-            && strncmp(line, "https://", 8) != 0)
+        if (strncmp(line, "http://", 7) != 0 &&
+            strncmp(line, "https://", 8) != 0)
             continue;
         c = add_collection(s, line);
         if (c != NULL)
@@ -1512,8 +1504,8 @@ static void save_owner_lists(sweep *s)
     for (i = 0; i < s->ncol; i++) {
         const collection *c = s->col[i];
 
-        if (c->is_owner && !c->refused && !c->is_tasks
-            && strpbrk(c->url, "\r\n") == NULL)
+        if (c->is_owner && !c->refused && !c->is_tasks &&
+            strpbrk(c->url, "\r\n") == NULL)
             fprintf(f, "%s\n", c->url);
     }
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
@@ -1600,8 +1592,8 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
             long status = cst_dav_last_status(s->dav);
 
             warn(s, "%s", err.msg);
-            if (c->is_owner && !c->is_tasks
-                && (status == 401 || status == 403 || status == 404)) {
+            if (c->is_owner && !c->is_tasks &&
+                (status == 401 || status == 403 || status == 404)) {
                 c->refused = 1; /* an owner's list that went away */
                 continue;
             }
@@ -1737,9 +1729,8 @@ int cli_cmd_sweep(int argc, char **argv)
         goto out;
     }
     for (i = 0; i < conf.n_acc; i++) {
-        const char *f = conf.acc[i].password_file
-                            ? conf.acc[i].password_file
-                            : conf.acc[i].token_file;
+        const char *f = conf.acc[i].password_file ? conf.acc[i].password_file
+                                                  : conf.acc[i].token_file;
         char *secret = NULL;
 
         if (cli_load_policy(conf.acc[i].policy, &policies[i]) != 0) {
