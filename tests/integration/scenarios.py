@@ -886,7 +886,10 @@ def s_load(e, n=200, threads=8):
     T.ok(not errors and len(results) == n and not bad,
          "load: %d PUTs over %d connections: all 201 without ETag" % (n, threads),
          errors[:5], list(bad.items())[:5])
-    T.ok(took < 45, "load: finished in %.1f s (< 45 s)" % took)
+    # how long it took is for the reader (bench/ measures speed; a loaded
+    # machine must not fail a correct module); the threads' join(90) above
+    # and the caller's timeout catch a hang
+    T.diag("load: finished in %.1f s" % took)
     # what Radicale holds: every UID exactly once, each processed
     rep = (b'<?xml version="1.0" encoding="utf-8"?>'
            b'<C:calendar-query xmlns:D="DAV:" '

@@ -55,6 +55,13 @@ fi
     cst_skip "mod_php is not installed (apt-get install libapache2-mod-php)"
 [ -n "$PGBIN" ] ||
     cst_skip "postgresql is not installed (apt-get install postgresql)"
+# mod_php dlopen()s its extensions with RTLD_DEEPBIND, which the ASan
+# runtime refuses (google/sanitizers#611): httpd would die at start.  The
+# module's sanitizer coverage comes from the Radicale, Xandikos and Cyrus
+# tests; DAViCal runs in the plain build.
+if nm -D "${MOD_CALSTEWARD:-}" 2>/dev/null | grep -q __asan; then
+    cst_skip "an ASan build: mod_php loads extensions with RTLD_DEEPBIND, which ASan refuses"
+fi
 if [ "$(id -u)" -ne 0 ] || ! id postgres >/dev/null 2>&1; then
     cst_skip "needs root and the postgres user (PostgreSQL runs as postgres)"
 fi
