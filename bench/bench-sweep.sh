@@ -25,7 +25,9 @@
 # dir; BENCH_DRY=1 runs only the first sweep, with --dry-run: everything
 # it reads, nothing it writes (on Radicale 3.1 a PUT into a collection of
 # thousands costs about a second, which makes a full first sweep of the
-# 10 000-event calendar take hours on a small machine).  Everything started here is stopped by the EXIT trap.
+# 10 000-event calendar take hours on a small machine); BENCH_POLICY=FILE
+# sweeps with that policy (e.g. prep-tasks = no and action-item-overdue =
+# off: fewer writes in the first sweep).  Everything started here is stopped by the EXIT trap.
 set -u
 if [ $# -ne 1 ] || [ ! -x "$1/cli/calsteward" ]; then
     echo "Usage: $0 BUILD_DIR  (a built tree with cli/calsteward)" >&2
@@ -60,7 +62,7 @@ sw_start_faultproxy "$R" none
 P=$SW_PROXY_URL
 sw_write_config "$SW_TMP/bench.conf" bench "$P" alice alice-pw \
     "calendars = ${P}alice/calendar/" "tasks = ${P}alice/tasks/" \
-    "timeout = 600"
+    "timeout = 600" ${BENCH_POLICY:+"policy = $BENCH_POLICY"}
 
 # run LABEL NOW [OPTION]: one sweep, timed; prints one line of results
 run() {
