@@ -22,6 +22,7 @@
 #include "core/meeting.h"
 #include "core/policy.h"
 #include "core/process.h"
+#include "core/occur.h"
 #include "core/rules.h"
 #include "core/tasks.h"
 
@@ -349,6 +350,12 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
         goto done;
     }
     st = cst_check(obj, policy, now, &f);
+    if (st == CST_ERR_TOO_LARGE) {
+        fprintf(stderr, "%s: %s: %s\n", cli_progname, name,
+                CST_RECUR_BUDGET_MSG);
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (st != CST_OK) {
         fprintf(stderr, "%s: %s: %s\n", cli_progname, name, cst_status_str(st));
         rc = EXIT_USAGE;

@@ -52,6 +52,12 @@ void cst_error_set(cst_error *err, int line, const char *fmt, ...)
 #define CST_MAX_ACTION_ITEMS   500u
 #define CST_MAX_TABLE_COLUMNS  32u
 #define CST_MAX_OCCURRENCES    200000u /* RRULE instances walked */
+#define CST_MAX_RECUR_STEPS    50000u  /* iterator steps of one RRULE walk */
+#define CST_MAX_RECUR_PER_DAY  24u     /* instants an RRULE names a day */
+#define CST_MAX_TZ_OBSERVANCES 1000u   /* STANDARD/DAYLIGHT in a VTIMEZONE */
+#define CST_MAX_TZ_PER_YEAR    24u     /* instants a zone's RRULE names a year */
+#define CST_MAX_TZ_CHANGES     100000u /* offset changes of a VTIMEZONE */
+#define CST_TZ_LAST_YEAR       2582    /* libical expands zones up to it */
 #define CST_MAX_POLICY_BYTES   (64u * 1024u)
 #define CST_MAX_CATEGORIES     32u     /* urgent-categories in a policy */
 

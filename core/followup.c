@@ -195,6 +195,9 @@ static cst_status read_due(const cst_icaltext *t, size_t i, icaltimezone *local,
         zones = zones_of(t, &st);
         if (st != CST_OK)
             goto done;
+        st = cst_tz_check_zones(zones, err);
+        if (st != CST_OK)
+            goto done;
         z = cst_tz_resolve(zones, tzid); /* unknown: UTC, as core/tz.h */
     } else {
         z = local; /* floating */

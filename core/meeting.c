@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "meeting.h"
+#include "occur.h"
 #include "policy.h"
 #include "text.h"
 #include "tz.h"
@@ -674,6 +675,11 @@ static cst_status load_event(cst_event *ev, icalcomponent *vcal,
                                comp, ICAL_RRULE_PROPERTY) != NULL
                            || icalcomponent_get_first_property(
                                   comp, ICAL_RDATE_PROPERTY) != NULL);
+    if (!ev->is_override) {
+        st = cst_occur_check_rule(comp, err);
+        if (st != CST_OK)
+            return st;
+    }
     st = load_people(ev);
     if (st != CST_OK) {
         cst_error_set(err, 0, "attendees of %s: %s", ev->uid,
@@ -803,6 +809,10 @@ cst_status cst_object_parse(const char *data, size_t len,
         st = CST_ERR_PARSE;
         goto done;
     }
+    /* before any time is converted: a hostile zone costs on first use */
+    st = cst_tz_check_zones(o->root, err);
+    if (st != CST_OK)
+        goto done;
     n = count_events(o->root);
     o->events = calloc(n < CST_MAX_COMPONENTS ? (n ? n : 1)
                                               : CST_MAX_COMPONENTS,

@@ -32,6 +32,7 @@ typedef struct walk {
     tarray ex_dates;    /* EXDATE DATEs as yyyymmdd, sorted */
     tarray skip;        /* RECURRENCE-IDs of overrides, sorted */
     size_t n_seen;      /* instants looked at, for the limit */
+    int truncated;      /* a budget ended the walk before it was done */
     int has_next, has_last;
     cst_occurrence next, last;
 } walk;
@@ -221,6 +222,14 @@ static int jump_days(const struct icalrecurrencetype *r, struct icaltimetype t0,
         return 0;
     if (r->freq == ICAL_DAILY_RECURRENCE && NO_BY(r->by_day)) {
         period = interval;
+    } else if (r->freq == ICAL_DAILY_RECURRENCE) {
+        /* "every weekday" as Thunderbird writes it: the days the rule
+         * names repeat every 7 * INTERVAL days */
+        period = 7LL * interval;
+        for (i = 0; i < ICAL_BY_DAY_SIZE && !NO_BY(r->by_day + i); i++) {
+            if (icalrecurrencetype_day_position(r->by_day[i]) != 0)
+                return 0;
+        }
     } else if (r->freq == ICAL_WEEKLY_RECURRENCE) {
         period = 7LL * interval;
         if (!NO_BY(r->by_day)) {
@@ -250,29 +259,124 @@ static int jump_days(const struct icalrecurrencetype *r, struct icaltimetype t0,
     return (int)(days - days % period);
 }
 
+/* The length of one step of libical's iterator for freq, in seconds (a
+ * month and a year at their longest). */
+static time_t unit_secs(icalrecurrencetype_frequency freq)
+{
+    switch (freq) {
+    case ICAL_SECONDLY_RECURRENCE:
+        return 1;
+    case ICAL_MINUTELY_RECURRENCE:
+        return 60;
+    case ICAL_HOURLY_RECURRENCE:
+        return 3600;
+    case ICAL_DAILY_RECURRENCE:
+        return 86400;
+    case ICAL_WEEKLY_RECURRENCE:
+        return 7 * 86400;
+    case ICAL_MONTHLY_RECURRENCE:
+        return 31 * 86400;
+    default:
+        return 366 * 86400;
+    }
+}
+
+/*
+ * The same as jump_days() for HOURLY, MINUTELY and SECONDLY rules
+ * without COUNT whose BY parts only filter (none at the rule's own unit
+ * or finer, no BYSETPOS): their instances are DTSTART + k * INTERVAL
+ * units that pass the filters, so DTSTART may move forward by whole
+ * periods.  Returns the seconds to move, a multiple of the period, that
+ * start the walk two days and two periods before now - length, or 0 (also
+ * for a DTSTART in a zone: see below).
+ */
+static long long jump_secs(const struct icalrecurrencetype *r, time_t start0,
+                           time_t now, time_t dur, icaltimezone *zone)
+{
+    long long period, secs;
+
+    /* only on UTC's (or a floating) clock: across a DST change libical's
+     * sub-daily steps and a jump on the wall clock disagree by an hour */
+    if (zone != NULL || r->count > 0 || r->rscale != NULL ||
+        !NO_BY(r->by_set_pos) || !NO_BY(r->by_second))
+        return 0;
+    switch (r->freq) {
+    case ICAL_HOURLY_RECURRENCE:
+        if (!NO_BY(r->by_hour))
+            return 0;
+        /* fall through */
+    case ICAL_MINUTELY_RECURRENCE:
+        if (!NO_BY(r->by_minute))
+            return 0;
+        /* fall through */
+    case ICAL_SECONDLY_RECURRENCE:
+        break;
+    default:
+        return 0;
+    }
+    if (!icaltime_is_null_time(r->until) && to_utc(r->until, zone) < now)
+        return 0;
+    if (now - dur <= start0)
+        return 0;
+    period =
+        (long long)(r->interval < 1 ? 1 : r->interval) * unit_secs(r->freq);
+    secs = (long long)(now - dur - start0) - 2 * 86400 - 2 * period;
+    if (secs < period)
+        return 0;
+    return secs - secs % period;
+}
+
 /*
  * Walks the RRULE from t0 (DTSTART's wall-clock time in its zone), or
  * from `jump` days later, up to the first instance, not excluded, that
  * starts at or after now.  Returns 1 when an instance ended by now.
  */
 static int walk_from(walk *w, struct icalrecurrencetype rule,
-                     struct icaltimetype t0, int jump, time_t start0,
-                     time_t dur)
+                     struct icaltimetype t0, int jump, long long skip_secs,
+                     time_t start0, time_t dur)
 {
     icalrecur_iterator *it;
     struct icaltimetype inst;
     int found_last = 0;
     time_t s;
 
+    time_t from, clamp;
+    int clamped = 0, reached_now = 0, n_inst = 0;
+
     if (jump > 0)
         icaltime_adjust(&t0, jump, 0, 0, 0);
+    if (skip_secs > 0)
+        icaltime_adjust(&t0, (int)(skip_secs / 86400), 0, 0,
+                        (int)(skip_secs % 86400));
+    /* libical steps one FREQ unit at a time until an instance passes the
+     * rule's filters, and checks UNTIL at every step: an UNTIL at most
+     * CST_MAX_RECUR_STEPS units after the start bounds every call, also
+     * for a rule that never matches (FREQ=SECONDLY;BYMONTHDAY=30;
+     * BYMONTH=2) */
+    from = to_utc(t0, w->zone);
+    clamp = from + (time_t)CST_MAX_RECUR_STEPS * unit_secs(rule.freq);
+    if (icaltime_is_null_time(rule.until) ||
+        to_utc(rule.until, w->zone) > clamp) {
+        rule.until = icaltime_from_timet_with_zone(
+            clamp, 0, icaltimezone_get_utc_timezone());
+        clamped = 1;
+    }
     it = icalrecur_iterator_new(rule, t0);
     if (it == NULL)
         return 0;
-    while (w->n_seen < CST_MAX_OCCURRENCES) {
-        inst = icalrecur_iterator_next(it);
-        if (icaltime_is_null_time(inst))
+    for (;;) {
+        if (w->n_seen >= CST_MAX_OCCURRENCES) {
+            w->truncated = 1;
             break;
+        }
+        inst = icalrecur_iterator_next(it);
+        if (icaltime_is_null_time(inst)) {
+            /* the end of the rule, or of the budget */
+            if (clamped && (rule.count == 0 || n_inst < rule.count))
+                w->truncated = 1;
+            break;
+        }
+        n_inst++;
         w->n_seen++;
         s = to_utc(inst, w->zone);
         if (s == start0)
@@ -281,9 +385,13 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
             continue;
         if (s + dur <= w->now)
             found_last = 1;
-        if (s >= w->now)
+        if (s >= w->now) {
+            reached_now = 1;
             break;
+        }
     }
+    if (reached_now)
+        w->truncated = 0;
     icalrecur_iterator_free(it);
     return found_last;
 }
@@ -294,6 +402,7 @@ static void walk_rrule(icalcomponent *vevent, walk *w, struct icaltimetype t0,
     icalproperty *p =
         icalcomponent_get_first_property(vevent, ICAL_RRULE_PROPERTY);
     struct icalrecurrencetype rule;
+    long long secs;
     int jump;
 
     if (p == NULL)
@@ -302,10 +411,12 @@ static void walk_rrule(icalcomponent *vevent, walk *w, struct icaltimetype t0,
     if (rule.freq == ICAL_NO_RECURRENCE)
         return;
     jump = jump_days(&rule, t0, start0, w->now, dur, w->zone);
+    secs = jump > 0 ? 0 : jump_secs(&rule, start0, w->now, dur, w->zone);
     /* when everything after the jump is excluded, the last occurrence
      * lies before it: walk again from DTSTART (next/last only improve) */
-    if (!walk_from(w, rule, t0, jump, start0, dur) && jump > 0)
-        walk_from(w, rule, t0, 0, start0, dur);
+    if (!walk_from(w, rule, t0, jump, secs, start0, dur) &&
+        (jump > 0 || secs > 0))
+        walk_from(w, rule, t0, 0, 0, start0, dur);
 }
 
 /* The length of the event: DTEND - DTSTART, else DURATION, else 0. */
@@ -388,6 +499,12 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
     walk_rdates(vcal, vevent, &w, dur);
     walk_rrule(vevent, &w, t0, start0, dur);
 
+    if (w.truncated) {
+        /* what lies past the budget is unknown: no answer rather than a
+         * wrong one */
+        st = CST_ERR_TOO_LARGE;
+        goto done;
+    }
     *has_next = w.has_next;
     *has_last = w.has_last;
     if (w.has_next && next != NULL)
@@ -399,4 +516,77 @@ done:
     free(w.ex_dates.v);
     free(w.skip.v);
     return st;
+}
+
+/* The number of values of a BY part, or 0 when it has none. */
+static int by_count(const short *a, int size)
+{
+    int n = 0;
+
+    while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
+        n++;
+    return n;
+}
+
+/*
+ * How many instants a day a rule can name at most: per unit finer than a
+ * day, the number of its BY values, else the whole range for units
+ * coarser than FREQ, the range over INTERVAL for FREQ's own unit, and 1
+ * for finer units (DTSTART's).
+ */
+static double per_day(const struct icalrecurrencetype *r)
+{
+    static const struct {
+        icalrecurrencetype_frequency freq;
+        int range;
+    } units[] = {{ICAL_HOURLY_RECURRENCE, 24},
+                 {ICAL_MINUTELY_RECURRENCE, 60},
+                 {ICAL_SECONDLY_RECURRENCE, 60}};
+    const short *by[3];
+    int sizes[3] = {ICAL_BY_HOUR_SIZE, ICAL_BY_MINUTE_SIZE,
+                    ICAL_BY_SECOND_SIZE};
+    int interval = r->interval < 1 ? 1 : r->interval;
+    double n = 1;
+    size_t i;
+
+    by[0] = r->by_hour;
+    by[1] = r->by_minute;
+    by[2] = r->by_second;
+    for (i = 0; i < 3; i++) {
+        int c = by_count(by[i], sizes[i]);
+
+        if (c > 0)
+            n *= c;
+        else if (r->freq == units[i].freq)
+            n *= (double)units[i].range / interval;
+        else if (r->freq > units[i].freq) /* libical: SECONDLY is 0 */
+            ;
+        else
+            n *= units[i].range;
+    }
+    return n;
+}
+
+cst_status cst_occur_check_rule(icalcomponent *vevent, cst_error *err)
+{
+    icalproperty *p =
+        icalcomponent_get_first_property(vevent, ICAL_RRULE_PROPERTY);
+    struct icalrecurrencetype r;
+    const char *uid;
+    double n;
+
+    if (p == NULL)
+        return CST_OK;
+    r = icalproperty_get_rrule(p);
+    if (r.freq == ICAL_NO_RECURRENCE)
+        return CST_OK; /* not understood: ignored by the walk too */
+    n = per_day(&r);
+    if (n <= CST_MAX_RECUR_PER_DAY + 1e-9)
+        return CST_OK;
+    uid = icalcomponent_get_uid(vevent);
+    cst_error_set(err, 0,
+                  "event %.120s: its RRULE repeats up to %.0f times a day, "
+                  "more than %u; not expanded",
+                  uid ? uid : "", n, CST_MAX_RECUR_PER_DAY);
+    return CST_ERR_TOO_LARGE;
 }

@@ -12,6 +12,11 @@
 
 #include "cst.h"
 
+/* What CST_ERR_TOO_LARGE from cst_occur_find() means, for messages. */
+#define CST_RECUR_BUDGET_MSG                                                   \
+    "its recurrence rule does not reach the time of the check within the "    \
+    "budget of the walk; not expanded"
+
 typedef struct cst_occurrence {
     time_t start;   /* UTC */
     time_t end;     /* UTC; start when the event has no length */
@@ -26,9 +31,7 @@ typedef struct cst_occurrence {
  *
  * Sets *has_next / *next to the first occurrence with start >= now, and
  * *has_last / *last to the last occurrence with end <= now (the latest
- * end; PERIOD RDATEs may differ in length).  Gives up after
- * CST_MAX_OCCURRENCES instants (then *has_next may be 0 although more
- * would follow).
+ * end; PERIOD RDATEs may differ in length).
  *
  * The RRULE is expanded on the wall clock of DTSTART's zone (10:00 Europe/
  * Berlin stays 10:00 across DST); a floating DTSTART or an unknown TZID
@@ -38,7 +41,15 @@ typedef struct cst_occurrence {
  * zone).  RDATE;VALUE=DATE is ignored (no time of day).  An RRULE libical
  * cannot parse is ignored.  DTEND before DTSTART counts as no length.
  *
+ * Every walk is bounded: it starts near now where the rule allows it
+ * (DAILY, WEEKLY with at most BYDAY; HOURLY, MINUTELY, SECONDLY with
+ * filters only; no COUNT), and libical's iterator takes at most
+ * CST_MAX_RECUR_STEPS steps of the rule's unit from where it starts.
+ * When that budget, or CST_MAX_OCCURRENCES, ends the walk before it
+ * found an occurrence at or after now, the answer is unknown.
+ *
  * Returns CST_OK, CST_ERR_PARSE when DTSTART is missing or no DATE-TIME,
+ * CST_ERR_TOO_LARGE when a budget ended the walk (then nothing is set),
  * CST_ERR_NOMEM when out of memory.  On error *has_next and *has_last
  * are 0.
  */
@@ -46,5 +57,14 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
                           time_t now, const time_t *skip, size_t n_skip,
                           int *has_next, cst_occurrence *next,
                           int *has_last, cst_occurrence *last);
+
+/*
+ * Checks the RRULE of vevent before anything walks it: a rule that names
+ * more than CST_MAX_RECUR_PER_DAY instants a day (FREQ=SECONDLY or
+ * MINUTELY, BYMINUTE and BYSECOND lists) is no meeting and would cost
+ * far more than it tells.  Returns CST_OK (also for no RRULE or one
+ * libical cannot read), or CST_ERR_TOO_LARGE with err naming the UID.
+ */
+cst_status cst_occur_check_rule(icalcomponent *vevent, cst_error *err);
 
 #endif /* CST_OCCUR_H */

@@ -575,6 +575,8 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
                             &perr) != CST_OK)
         prev = NULL; /* a bad stored copy only loses the carry-over */
     st = cst_check(obj, in->policy, in->now, &f);
+    if (st == CST_ERR_TOO_LARGE)
+        cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
     if (st != CST_OK)
         goto done;
     memset(res, 0, sizeof(*res));

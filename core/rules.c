@@ -318,6 +318,8 @@ static cst_status check_event(const cst_object *o, const cst_event *ev,
     st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, &has_next,
                         &next, &has_last, &last);
     free(skip);
+    if (st == CST_ERR_TOO_LARGE)
+        return st; /* a recurrence past the walk's budget */
     if (st != CST_OK)
         return CST_OK; /* no usable DTSTART: nothing to check */
     memset(&c, 0, sizeof(c));

@@ -34,7 +34,9 @@ typedef struct cst_findings {
  * hold some).  Findings come per event in the object's order, then per
  * rule in the order of cst_rule.
  *
- * Returns CST_OK or CST_ERR_NOMEM.
+ * Returns CST_OK, CST_ERR_TOO_LARGE when a meeting's recurrence is past
+ * the budget of cst_occur_find() (CST_RECUR_BUDGET_MSG), or
+ * CST_ERR_NOMEM.
  * @par Ownership: out owns its array (cst_findings_fini()); findings
  * point into o, which must outlive them.
  */

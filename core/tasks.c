@@ -511,8 +511,15 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
                 && strcmp(x->uid, ev->uid) == 0)
                 skip[n_skip++] = x->rid_utc;
         }
-        if (cst_occur_find(ev->vcal, ev->comp, in->now, skip, n_skip,
-                           &has_next, &next, &has_last, &last) != CST_OK)
+        st = cst_occur_find(ev->vcal, ev->comp, in->now, skip, n_skip,
+                            &has_next, &next, &has_last, &last);
+        if (st == CST_ERR_TOO_LARGE) {
+            /* past the walk's budget: no tasks rather than wrong ones */
+            cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
+            continue;
+        }
+        st = CST_OK;
+        if (!has_next && !has_last)
             continue;
         if (has_next && next.start <= in->now)
             has_next = 0; /* running now: neither before nor after */

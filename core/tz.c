@@ -117,7 +117,8 @@ static int ancient(icaltimezone *z)
     if (c == NULL)
         return 0;
     for (o = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
-         o != NULL; o = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+         o != NULL;
+         o = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
         struct icaltimetype t = icalcomponent_get_dtstart(o);
 
         if (!icaltime_is_null_time(t) && t.year < year)
@@ -305,4 +306,166 @@ void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n)
              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
              tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', aoff / 3600,
              (aoff % 3600) / 60);
+}
+
+/* ---- hostile zones ---------------------------------------------------- */
+
+#define NO_BY(a) ((a)[0] == ICAL_RECURRENCE_ARRAY_MAX)
+
+/* The number of values of a BY part (1 when it has none). */
+static long by_len(const short *a, int size)
+{
+    long n = 0;
+
+    while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
+        n++;
+    return n > 0 ? n : 1;
+}
+
+/*
+ * Checks one observance (STANDARD or DAYLIGHT) of the VTIMEZONE tzid and
+ * adds what libical would expand of it to *changes.  Real zones change
+ * their offset at most a few times a year: a rule must be YEARLY and
+ * name at most CST_MAX_TZ_PER_YEAR instants a year.
+ */
+static cst_status check_observance(icalcomponent *o, const char *tzid,
+                                   unsigned long *changes, cst_error *err)
+{
+    struct icaltimetype start = icalcomponent_get_dtstart(o);
+    icalproperty *p;
+    long first = icaltime_is_null_time(start) ? 1 : start.year;
+
+    for (p = icalcomponent_get_first_property(o, ICAL_RDATE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(o, ICAL_RDATE_PROPERTY))
+        (*changes)++;
+    for (p = icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY);
+         p != NULL;
+         p = icalcomponent_get_next_property(o, ICAL_RRULE_PROPERTY)) {
+        struct icalrecurrencetype r = icalproperty_get_rrule(p);
+        long per_year, years, last = CST_TZ_LAST_YEAR;
+
+        if (r.freq != ICAL_YEARLY_RECURRENCE) {
+            cst_error_set(err, 0,
+                          "time zone \"%.64s\": a rule that repeats %s, not "
+                          "yearly; not expanded",
+                          tzid,
+                          icalrecur_freq_to_string(r.freq)
+                              ? icalrecur_freq_to_string(r.freq)
+                              : "?");
+            return CST_ERR_TOO_LARGE;
+        }
+        per_year = by_len(r.by_month, ICAL_BY_MONTH_SIZE) *
+                   by_len(r.by_hour, ICAL_BY_HOUR_SIZE) *
+                   by_len(r.by_minute, ICAL_BY_MINUTE_SIZE) *
+                   by_len(r.by_second, ICAL_BY_SECOND_SIZE);
+        /* of BYYEARDAY, BYMONTHDAY and BYDAY the narrowest one decides at
+         * most how many days a year the rule names (days of a week in
+         * a week number at most 7) */
+        {
+            long days = 366;
+
+            if (!NO_BY(r.by_year_day))
+                days = by_len(r.by_year_day, ICAL_BY_YEARDAY_SIZE);
+            if (!NO_BY(r.by_month_day)) {
+                long d = by_len(r.by_month_day, ICAL_BY_MONTHDAY_SIZE);
+
+                if (d < days)
+                    days = d;
+            }
+            if (!NO_BY(r.by_day)) {
+                long d = by_len(r.by_day, ICAL_BY_DAY_SIZE);
+
+                if (d < days)
+                    days = d;
+            }
+            if (NO_BY(r.by_year_day) && NO_BY(r.by_month_day) &&
+                NO_BY(r.by_day))
+                days = 1; /* DTSTART's day */
+            per_year *= days;
+        }
+        if (per_year > CST_MAX_TZ_PER_YEAR) {
+            cst_error_set(err, 0,
+                          "time zone \"%.64s\": a rule names up to %ld "
+                          "instants a year, more than %u; not expanded",
+                          tzid, per_year, CST_MAX_TZ_PER_YEAR);
+            return CST_ERR_TOO_LARGE;
+        }
+        if (!icaltime_is_null_time(r.until) && r.until.year < last)
+            last = r.until.year;
+        years = last - first + 1;
+        if (years < 1)
+            years = 1;
+        if (r.count > 0 && r.count < years * per_year)
+            *changes += (unsigned long)r.count;
+        else
+            *changes += (unsigned long)(years * per_year);
+    }
+    return CST_OK;
+}
+
+static cst_status check_zone(icalcomponent *tz, cst_error *err)
+{
+    const char *tzid =
+        icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)
+            ? icalproperty_get_tzid(
+                  icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY))
+            : "";
+    unsigned long changes = 0, n_obs = 0;
+    icalcomponent *o;
+    cst_status st;
+
+    if (tzid == NULL)
+        tzid = "";
+    for (o = icalcomponent_get_first_component(tz, ICAL_ANY_COMPONENT);
+         o != NULL;
+         o = icalcomponent_get_next_component(tz, ICAL_ANY_COMPONENT)) {
+        icalcomponent_kind k = icalcomponent_isa(o);
+
+        if (k != ICAL_XSTANDARD_COMPONENT && k != ICAL_XDAYLIGHT_COMPONENT)
+            continue;
+        if (++n_obs > CST_MAX_TZ_OBSERVANCES) {
+            cst_error_set(err, 0,
+                          "time zone \"%.64s\": more than %u STANDARD and "
+                          "DAYLIGHT parts",
+                          tzid, CST_MAX_TZ_OBSERVANCES);
+            return CST_ERR_TOO_LARGE;
+        }
+        st = check_observance(o, tzid, &changes, err);
+        if (st != CST_OK)
+            return st;
+        if (changes > CST_MAX_TZ_CHANGES) {
+            cst_error_set(err, 0,
+                          "time zone \"%.64s\": its rules expand to more than "
+                          "%u offset changes",
+                          tzid, CST_MAX_TZ_CHANGES);
+            return CST_ERR_TOO_LARGE;
+        }
+    }
+    return CST_OK;
+}
+
+cst_status cst_tz_check_zones(icalcomponent *root, cst_error *err)
+{
+    icalcomponent *c;
+    cst_status st;
+
+    if (root == NULL)
+        return CST_OK;
+    if (icalcomponent_isa(root) == ICAL_VTIMEZONE_COMPONENT)
+        return check_zone(root, err);
+    if (icalcomponent_isa(root) != ICAL_XROOT_COMPONENT &&
+        icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT)
+        return CST_OK;
+    for (c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
+         c != NULL;
+         c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
+        icalcomponent_kind k = icalcomponent_isa(c);
+
+        if (k == ICAL_VTIMEZONE_COMPONENT || k == ICAL_VCALENDAR_COMPONENT) {
+            st = cst_tz_check_zones(c, err);
+            if (st != CST_OK)
+                return st;
+        }
+    }
+    return CST_OK;
 }

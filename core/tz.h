@@ -65,4 +65,18 @@ void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n);
  * NULL). */
 int cst_tz_offset_at(icaltimezone *zone, time_t t);
 
+/*
+ * Checks every VTIMEZONE of root (a VCALENDAR, an XROOT of several, or a
+ * VTIMEZONE) before any time is converted with it: libical expands a
+ * zone's rules instant by instant from their DTSTART on, so a rule that
+ * repeats every minute costs minutes of CPU and gigabytes.  Refused: an
+ * RRULE that is not FREQ=YEARLY; one that names more than
+ * CST_MAX_TZ_PER_YEAR instants a year; more than CST_MAX_TZ_OBSERVANCES
+ * STANDARD/DAYLIGHT parts; rules and RDATEs that add up to more than
+ * CST_MAX_TZ_CHANGES offset changes up to CST_TZ_LAST_YEAR.  Real zones
+ * (tzdata, Outlook, Apple, Thunderbird) are far inside these limits.
+ * Returns CST_OK, or CST_ERR_TOO_LARGE with err naming the TZID.
+ */
+cst_status cst_tz_check_zones(icalcomponent *root, cst_error *err);
+
 #endif /* CST_TZ_H */

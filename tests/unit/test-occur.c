@@ -406,10 +406,46 @@ static void test_limit(void)
 
     st = cst_occur_find(vcal, ev, ut("20230101T000000Z"), NULL, 0, &hn, &next,
                         &hl, &last);
+    /* the walk starts near now: the next minute is found */
     tap_int(st, CST_OK, "limit: status");
-    tap_int(hn, 0, "limit: no next past CST_MAX_OCCURRENCES");
-    tap_ok(hl && last.start < ut("20010101T000000Z"),
-           "limit: last is from the walked part");
+    tap_ok(hn && next.start == ut("20230101T000000Z"),
+           "limit: a MINUTELY rule since 2000 reaches now");
+    tap_ok(hl && last.start >= ut("20221231T235900Z"),
+           "limit: last is from the walk near now");
+    icalcomponent_free(vcal);
+
+    /* a rule that never matches ends at the budget, with no answer */
+    vcal = parse("DTSTART:19900101T100000Z" CRLF
+                 "RRULE:FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" CRLF);
+    ev = icalcomponent_get_first_component(vcal, ICAL_VEVENT_COMPONENT);
+    hn = hl = -1;
+    st = cst_occur_find(vcal, ev, ut("20261202T000000Z"), NULL, 0, &hn, &next,
+                        &hl, &last);
+    tap_int(st, CST_ERR_TOO_LARGE, "budget: a never-matching HOURLY rule");
+    tap_ok(hn == 0 && hl == 0, "budget: no occurrence claimed");
+    icalcomponent_free(vcal);
+
+    /* COUNT forbids the jump: past the step budget there is no answer */
+    vcal = parse("DTSTART:19900101T100000Z" CRLF
+                 "RRULE:FREQ=DAILY;COUNT=900000;BYMONTH=2;BYMONTHDAY=30" CRLF);
+    ev = icalcomponent_get_first_component(vcal, ICAL_VEVENT_COMPONENT);
+    st = cst_occur_find(vcal, ev, ut("20261202T000000Z"), NULL, 0, &hn, &next,
+                        &hl, &last);
+    tap_ok(st == CST_OK || st == CST_ERR_TOO_LARGE,
+           "budget: DAILY with COUNT ends (%d)", (int)st);
+    icalcomponent_free(vcal);
+
+    /* "every weekday" since 1990 (DAILY;BYDAY) starts near now too */
+    vcal = parse("DTSTART:19900101T090000Z" CRLF
+                 "RRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR" CRLF);
+    ev = icalcomponent_get_first_component(vcal, ICAL_VEVENT_COMPONENT);
+    st = cst_occur_find(vcal, ev, ut("20261205T000000Z"), NULL, 0, &hn, &next,
+                        &hl, &last);
+    tap_int(st, CST_OK, "weekday: status");
+    tap_ok(hn && next.start == ut("20261207T090000Z"),
+           "weekday: next is Monday 7 December 2026");
+    tap_ok(hl && last.start == ut("20261204T090000Z"),
+           "weekday: last is Friday 4 December 2026");
     icalcomponent_free(vcal);
 }
 
@@ -444,6 +480,15 @@ static const struct {
     /* DTSTART on a day the rule does not name: no jump */
     {"Europe/Berlin", "20200107T100000", "FREQ=WEEKLY;BYDAY=MO", ""},
     {"Europe/Berlin", "20200107T100000", "FREQ=MONTHLY;BYDAY=2TU", ""},
+    /* jumps added against hostile rules: "every weekday" (DAILY;BYDAY),
+     * also from a Sunday, and sub-daily rules with filters only */
+    {"Europe/Berlin", "20000103T090000", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+     ""},
+    {"Europe/Berlin", "20000102T090000",
+     "FREQ=DAILY;INTERVAL=2;BYDAY=MO,WE,FR", ""},
+    {"Asia/Shanghai", "20200101T083000", "FREQ=HOURLY;INTERVAL=5", ""},
+    {"Europe/Berlin", "20200101T083000", "FREQ=HOURLY;INTERVAL=7;BYDAY=TU",
+     ""},
 };
 
 static void reference(icalcomponent *vcal, icalcomponent *ev, time_t now,
