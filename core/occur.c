@@ -337,11 +337,8 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
 {
     icalrecur_iterator *it;
     struct icaltimetype inst;
-    int found_last = 0;
-    time_t s;
-
-    time_t from, clamp;
-    int clamped = 0, reached_now = 0, n_inst = 0;
+    int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0;
+    time_t s, from, clamp;
 
     if (jump > 0)
         icaltime_adjust(&t0, jump, 0, 0, 0);
@@ -518,8 +515,7 @@ done:
     return st;
 }
 
-/* The number of values of a BY part, or 0 when it has none. */
-static int by_count(const short *a, int size)
+int cst_recur_by_count(const short *a, int size)
 {
     int n = 0;
 
@@ -553,7 +549,7 @@ static double per_day(const struct icalrecurrencetype *r)
     by[1] = r->by_minute;
     by[2] = r->by_second;
     for (i = 0; i < 3; i++) {
-        int c = by_count(by[i], sizes[i]);
+        int c = cst_recur_by_count(by[i], sizes[i]);
 
         if (c > 0)
             n *= c;

@@ -67,4 +67,8 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
  */
 cst_status cst_occur_check_rule(icalcomponent *vevent, cst_error *err);
 
+/* The number of values of a BY part of a rule (r.by_hour, size
+ * ICAL_BY_HOUR_SIZE), 0 when it has none. */
+int cst_recur_by_count(const short *a, int size);
+
 #endif /* CST_OCCUR_H */

@@ -516,7 +516,7 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         if (st == CST_ERR_TOO_LARGE) {
             /* past the walk's budget: no tasks rather than wrong ones */
             cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
-            continue;
+            break;
         }
         st = CST_OK;
         if (!has_next && !has_last)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/occur.h"
 #include "core/tz.h"
 
 #define TZID_MAX_BYTES 256 /* longer TZIDs are not looked up */
@@ -312,13 +313,11 @@ void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n)
 
 #define NO_BY(a) ((a)[0] == ICAL_RECURRENCE_ARRAY_MAX)
 
-/* The number of values of a BY part (1 when it has none). */
+/* The number of values of a BY part, 1 when it has none. */
 static long by_len(const short *a, int size)
 {
-    long n = 0;
+    int n = cst_recur_by_count(a, size);
 
-    while (n < size && a[n] != ICAL_RECURRENCE_ARRAY_MAX)
-        n++;
     return n > 0 ? n : 1;
 }
 
@@ -405,11 +404,8 @@ static cst_status check_observance(icalcomponent *o, const char *tzid,
 
 static cst_status check_zone(icalcomponent *tz, cst_error *err)
 {
-    const char *tzid =
-        icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)
-            ? icalproperty_get_tzid(
-                  icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY))
-            : "";
+    icalproperty *id = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
+    const char *tzid = id != NULL ? icalproperty_get_tzid(id) : NULL;
     unsigned long changes = 0, n_obs = 0;
     icalcomponent *o;
     cst_status st;

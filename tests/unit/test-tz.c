@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -488,6 +489,86 @@ static void test_offset_and_to_utc(void)
             "a UTC time stays UTC");
 }
 
+/* cst_tz_check_zones(): real zones pass, hostile ones are refused. */
+static char *zone_object(const char *observances)
+{
+    const char *head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                       "BEGIN:VTIMEZONE\r\nTZID:Test/Zone\r\n";
+    const char *tail = "END:VTIMEZONE\r\nEND:VCALENDAR\r\n";
+    size_t n = strlen(head) + strlen(observances) + strlen(tail) + 1;
+    char *s = malloc(n);
+
+    if (s != NULL)
+        snprintf(s, n, "%s%s%s", head, observances, tail);
+    return s;
+}
+
+static char *observances(const char *rule, int n)
+{
+    size_t cap = (strlen(rule) + 200) * (size_t)n + 1, o = 0;
+    char *s = malloc(cap);
+    int i;
+
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (i = 0; i < n; i++)
+        o += (size_t)snprintf(s + o, cap - o,
+                              "BEGIN:%s\r\nDTSTART:%04d0101T000000\r\n"
+                              "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\n%s"
+                              "END:%s\r\n",
+                              i % 2 ? "DAYLIGHT" : "STANDARD", 1 + i % 2000,
+                              rule, i % 2 ? "DAYLIGHT" : "STANDARD");
+    return s;
+}
+
+static void test_check_zones(void)
+{
+    static const struct {
+        const char *rule; /* one content line with CRLF, or "" */
+        int n;            /* observances */
+        cst_status want;
+    } cases[] = {
+        /* as Thunderbird, Apple and Outlook write them */
+        {"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n", 2, CST_OK},
+        {"RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=8,9,10,11,12,13,14;"
+         "BYDAY=SU\r\n", 2, CST_OK},
+        {"RDATE:19900325T020000\r\n", 1000, CST_OK},
+        {"RRULE:FREQ=MINUTELY\r\n", 2, CST_ERR_TOO_LARGE},
+        {"RRULE:FREQ=MONTHLY\r\n", 2, CST_ERR_TOO_LARGE},
+        /* 12 months x 3 days a year */
+        {"RRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;"
+         "BYMONTHDAY=1,2,3\r\n", 2, CST_ERR_TOO_LARGE},
+        /* 24 a year is allowed, but from year 1 to 2582 twice it expands
+         * to more than 100 000 changes */
+        {"RRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;"
+         "BYMONTHDAY=1,15\r\n", 1, CST_OK},
+        {"RRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;"
+         "BYMONTHDAY=1,15\r\n", 3, CST_ERR_TOO_LARGE},
+        {"", 1001, CST_ERR_TOO_LARGE},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *obs = observances(cases[i].rule, cases[i].n);
+        char *text = obs ? zone_object(obs) : NULL;
+        icalcomponent *root = text ? icalparser_parse_string(text) : NULL;
+        cst_error err = {0, ""};
+        cst_status st;
+
+        st = cst_tz_check_zones(root, &err);
+        tap_int(st, cases[i].want, "check_zones case %zu: status (%s)", i,
+                err.msg);
+        if (cases[i].want != CST_OK)
+            tap_ok(strstr(err.msg, "Test/Zone") != NULL,
+                   "check_zones case %zu: the message names the zone", i);
+        if (root != NULL)
+            icalcomponent_free(root);
+        free(text);
+        free(obs);
+    }
+}
+
 int main(void)
 {
     icalerror_set_errors_are_fatal(0);
@@ -497,5 +578,6 @@ int main(void)
     test_x_props();
     test_format();
     test_offset_and_to_utc();
+    test_check_zones();
     return tap_done();
 }
