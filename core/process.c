@@ -130,25 +130,58 @@ static const cst_event *prev_event(const cst_object *prev,
     return NULL;
 }
 
+/*
+ * Writes one first-sent stamp.  Without the server's copy (`known` 0) a
+ * stamp present is never moved (a bad value is left alone too), and a
+ * missing one is the previous copy's or `now`.  With it, the stamp is
+ * what calsteward saw: the stored value, else `now` when the content is
+ * there, else none; a client's own value -- a backdated stamp would pass
+ * the lead-time rules -- is replaced or removed.
+ */
 static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
-                            const char *name, time_t present, time_t prev,
+                            const char *name, int known, time_t prev,
                             int has_content, time_t now, size_t *fresh)
 {
     char line[96], ts[24];
-    int n;
+    int ix = cst_icaltext_find_prop(t, comp, name, 0), n, same;
+    time_t want = prev ? prev : has_content ? now : 0;
+    char *v;
 
-    if (present != 0 || cst_icaltext_find_prop(t, comp, name, 0) >= 0)
-        return CST_OK; /* never moved (a bad value is left alone too) */
-    if (prev != 0)
-        cst_utc_string(prev, ts, sizeof(ts));
-    else if (has_content)
-        cst_utc_string(now, ts, sizeof(ts));
-    else
+    if (ix >= 0 && !known)
         return CST_OK;
+    if (want != 0)
+        cst_utc_string(want, ts, sizeof(ts));
+    if (ix >= 0) {
+        v = cst_icaltext_value(t, (size_t)ix);
+        same = v != NULL && want != 0 && strcmp(v, ts) == 0;
+        free(v);
+        if (same)
+            return CST_OK;
+    }
+    if (want == 0)
+        return ix >= 0 ? cst_edits_remove(e, t, (size_t)ix) : CST_OK;
     if (prev == 0)
         (*fresh)++;
     n = snprintf(line, sizeof(line), "%s:%s", name, ts);
+    if (ix >= 0)
+        return cst_edits_replace(e, t, (size_t)ix, line, (size_t)n);
     return cst_edits_add(e, t, comp, line, (size_t)n);
+}
+
+/* With the server's copy known, the stamps the rules see are the stored
+ * ones (none on a new meeting), not the client's. */
+static void stored_stamps(cst_object *obj, const cst_object *prev)
+{
+    size_t i;
+
+    for (i = 0; i < cst_object_n_events(obj); i++) {
+        cst_event *ev = cst_object_event(obj, i);
+        const cst_event *pe = prev_event(prev, ev);
+
+        ev->agenda_sent = pe ? pe->agenda_sent : 0;
+        ev->materials_sent = pe ? pe->materials_sent : 0;
+        ev->minutes_sent = pe ? pe->minutes_sent : 0;
+    }
 }
 
 /*
@@ -574,6 +607,8 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         && cst_object_parse(in->previous, in->previous_len, in->policy, &prev,
                             &perr) != CST_OK)
         prev = NULL; /* a bad stored copy only loses the carry-over */
+    if (in->previous_known)
+        stored_stamps(obj, prev);
     st = cst_check(obj, in->policy, in->now, &f);
     if (st == CST_ERR_TOO_LARGE)
         cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
@@ -606,15 +641,15 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         }
         pe = prev_event(prev, ev);
         st = add_stamp(&e, &t, comp, "X-CALSTEWARD-AGENDA-SENT",
-                       ev->agenda_sent, pe ? pe->agenda_sent : 0,
+                       in->previous_known, pe ? pe->agenda_sent : 0,
                        ev->agenda.n > 0, in->now, &res->stamps_added);
         if (st == CST_OK)
             st = add_stamp(&e, &t, comp, "X-CALSTEWARD-MATERIALS-SENT",
-                           ev->materials_sent, pe ? pe->materials_sent : 0,
+                           in->previous_known, pe ? pe->materials_sent : 0,
                            ev->has_materials, in->now, &res->stamps_added);
         if (st == CST_OK)
             st = add_stamp(&e, &t, comp, "X-CALSTEWARD-MINUTES-SENT",
-                           ev->minutes_sent, pe ? pe->minutes_sent : 0,
+                           in->previous_known, pe ? pe->minutes_sent : 0,
                            ev->has_minutes, in->now, &res->stamps_added);
         if (st != CST_OK)
             goto done;

@@ -51,7 +51,10 @@ typedef struct cst_process_in {
  *  - X-CALSTEWARD-AGENDA-SENT / -MATERIALS-SENT / -MINUTES-SENT are added
  *    once, with `now`, when the agenda / materials / minutes first appear
  *    (or with the previous copy's value when the client dropped them);
- *    a stamp present is never moved;
+ *    while the server's copy is unknown a stamp present is never moved;
+ *    with previous_known the stamps are the stored ones (none on a new
+ *    meeting), and a client's own value is replaced (or removed, when
+ *    the content is gone) before the rules see it;
  *  - STRUCTURED-DATA with schema urn:calsteward:agenda:1 is replaced (in
  *    place), added, or removed when there are no agenda items; other
  *    STRUCTURED-DATA stays; with the policy's agenda-property =
