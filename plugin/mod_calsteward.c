@@ -101,9 +101,32 @@ static const char *request_user(request_rec *r)
     return dec[0] ? dec : NULL;
 }
 
+/* Text for an XML 1.0 element or attribute: markup escaped, and the
+ * characters XML 1.0 forbids (C0 controls but TAB, LF, CR; U+FFFE,
+ * U+FFFF) dropped -- a UID may hold them, the body must still parse. */
 static const char *xml_escape(apr_pool_t *p, const char *s)
 {
-    return ap_escape_html2(p, s, 0);
+    const unsigned char *u = (const unsigned char *)s;
+    char *out = apr_palloc(p, strlen(s) * 6 + 1), *o = out;
+
+    for (; *u != '\0'; u++) {
+        if (*u < 0x20 && *u != '\t' && *u != '\n' && *u != '\r')
+            continue;
+        if (u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF)) {
+            u += 2;
+            continue;
+        }
+        switch (*u) {
+        case '<': memcpy(o, "&lt;", 4); o += 4; break;
+        case '>': memcpy(o, "&gt;", 4); o += 4; break;
+        case '&': memcpy(o, "&amp;", 5); o += 5; break;
+        case '"': memcpy(o, "&quot;", 6); o += 6; break;
+        case '\'': memcpy(o, "&#39;", 5); o += 5; break;
+        default: *o++ = (char)*u;
+        }
+    }
+    *o = '\0';
+    return out;
 }
 
 /* The DAV:error body of a 403 (RFC 4918 16), naming the rule in our
@@ -121,20 +144,26 @@ static const char *reject_body(request_rec *r, const cst_process_result *res)
         xml_escape(r->pool, res->uid), xml_escape(r->pool, res->message));
 }
 
-/* Reads the copy the backend holds now, with the client's credentials.
- * Returns 1 with *body (NULL when the backend has none: 404) when the
- * answer tells what is stored, 0 when it does not (fail open). */
-static int stored_copy(request_rec *r, const cs_dir_conf *dc, cs_req *q,
-                       char **body, size_t *len)
+/* What the backend said about the stored copy. */
+typedef enum cs_stored {
+    CS_STORED_BODY,   /* 200: *body holds it */
+    CS_STORED_NONE,   /* 404: nothing stored, the meeting is new */
+    CS_STORED_DENIED, /* 401, 403: the credentials are not good there */
+    CS_STORED_UNKNOWN /* anything else: no answer */
+} cs_stored;
+
+/* Reads the copy the backend holds now, with the client's credentials,
+ * from the configured origin (cs_backend_base) at the mapped path. */
+static cs_stored stored_copy(request_rec *r, const cs_dir_conf *dc,
+                             cs_req *q, char **body, size_t *len)
 {
-    const char *base = dc->backend ? dc->backend
-                                   : ap_construct_url(r->pool, "", r);
-    const char *url = apr_pstrcat(r->pool, base, r->unparsed_uri, NULL);
+    const char *url = apr_pstrcat(r->pool, cs_backend_base(r, dc),
+                                  cs_request_path(r), NULL);
     cst_dav_opts opts;
     cst_dav_response resp;
     cst_error err = {0, ""};
     cst_dav *dav;
-    int known = 0;
+    cs_stored what = CS_STORED_UNKNOWN;
 
     *body = NULL;
     *len = 0;
@@ -143,36 +172,49 @@ static int stored_copy(request_rec *r, const cs_dir_conf *dc, cs_req *q,
     opts.timeout_ms = 5000;
     dav = cst_dav_new(&opts, &err);
     if (dav == NULL)
-        return 0;
+        return CS_STORED_UNKNOWN;
     cst_dav_response_init(&resp);
     if (cst_dav_get(dav, url, &resp, &err) == CST_OK) {
         if (resp.status == 200) {
             *body = resp.body;
             *len = resp.body_len;
             resp.body = NULL;
-            known = 1;
+            what = CS_STORED_BODY;
         } else if (resp.status == 404) {
-            known = 1;
+            what = CS_STORED_NONE;
+        } else if (resp.status == 401 || resp.status == 403) {
+            what = CS_STORED_DENIED;
         }
     }
-    if (!known)
+    if (what == CS_STORED_UNKNOWN || what == CS_STORED_DENIED)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "calsteward: CS007 %s: stored copy not read (%ld %s); "
-                      "stamps not carried over, nothing rejected", r->uri,
-                      resp.status, err.msg);
+                      "calsteward: CS007 %s: stored copy not read (%ld%s%s)",
+                      r->uri, resp.status, err.msg[0] ? " " : "", err.msg);
     cst_dav_response_fini(&resp);
     cst_dav_free(&dav);
-    return known;
+    return what;
 }
 
-/* Runs the core over the body.  Returns 1 when the body (b) was
- * replaced or a rejection was set up, 0 to let the original through. */
+/*
+ * Runs the core over the body.  Returns 1 when the body (b) was
+ * replaced or a rejection was set up, 0 to let the original through.
+ *
+ * No work before authentication: unless Apache itself authenticated the
+ * user (r->user), the stored copy is read first with the client's
+ * credentials, and only a 200 or 404 -- the backend took them -- lets
+ * the core run.  With Apache's own user, a new meeting (If-None-Match:
+ * *) needs no read; a copy that cannot be read, or an absolute request
+ * target, counts as new, so an enforced rule still applies.
+ */
 static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
 {
     cs_server_conf *sc = ap_get_module_config(r->server->module_config,
                                               &calsteward_module);
     const cst_policy *pol = cs_policy(dc);
     const char *inm = apr_table_get(r->headers_in, "If-None-Match");
+    int is_new = inm != NULL && strcmp(inm, "*") == 0;
+    int absolute = r->parsed_uri.hostinfo != NULL;
+    cs_stored what = CS_STORED_NONE;
     cst_process_result res;
     cst_process_in in;
     cst_error err = {0, ""};
@@ -180,6 +222,19 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     size_t out_len = 0, prev_len = 0;
     cst_status st;
 
+    if (r->user == NULL || !(is_new || absolute)) {
+        what = stored_copy(r, dc, q, &prev, &prev_len);
+        if (r->user == NULL && what != CS_STORED_BODY
+            && what != CS_STORED_NONE) {
+            free(prev);
+            return 0; /* not known to be authenticated: no work */
+        }
+    }
+    if (is_new || absolute) {
+        free(prev); /* stamps of a new meeting are not carried over */
+        prev = NULL;
+        prev_len = 0;
+    }
     memset(&in, 0, sizeof(in));
     memset(&res, 0, sizeof(res));
     in.policy = pol;
@@ -188,23 +243,10 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     in.tr_ctx = pol->language == CST_LANG_ZH_CN ? sc->zh_cn : NULL;
     in.organizer_user = q->user;
     in.result = &res;
-    /* If-None-Match: * creates: nothing is stored, the meeting is new */
-    in.previous_known = inm != NULL && strcmp(inm, "*") == 0;
+    in.previous = prev;
+    in.previous_len = prev_len;
+    in.previous_known = 1;
     st = cst_process(q->body.data, q->body.len, &in, &out, &out_len, &err);
-    if (st == CST_OK && !in.previous_known
-        && (res.stamps_added > 0 || res.n_enforced > 0)) {
-        /* an update that lacks stamps, or may be rejected: what does the
-         * server hold? */
-        if (stored_copy(r, dc, q, &prev, &prev_len)) {
-            free(out);
-            out = NULL;
-            in.previous = prev;
-            in.previous_len = prev_len;
-            in.previous_known = 1;
-            st = cst_process(q->body.data, q->body.len, &in, &out, &out_len,
-                             &err);
-        }
-    }
     free(prev);
     if (st != CST_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -219,7 +261,8 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
         free(out);
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
                       "calsteward: CS002 %s: rejected, rule %s (uid %s)",
-                      r->uri, cst_rule_name(res.rule), res.uid);
+                      r->uri, cst_rule_name(res.rule),
+                      ap_escape_logitem(r->pool, res.uid));
         return 1;
     }
     if (out == NULL)

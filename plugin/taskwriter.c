@@ -14,6 +14,7 @@
 #include "apr_strings.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_protocol.h"
 
 #include "caldav/caldav.h"
 #include "core/tasks.h"
@@ -24,35 +25,57 @@ APLOG_USE_MODULE(calsteward);
 
 #define MAX_TRIES 3
 
-/* scheme://host:port of this virtual host, or the configured backend */
-static const char *backend_base(request_rec *r, const cs_dir_conf *dc)
+const char *cs_backend_base(request_rec *r, const cs_dir_conf *dc)
 {
+    const server_rec *s = r->server;
+    const char *host = s->server_hostname;
+    apr_port_t port = s->port;
+
     if (dc->backend != NULL)
         return dc->backend;
-    return ap_construct_url(r->pool, "", r);
+    if (port == 0 && r->connection->local_addr != NULL)
+        port = r->connection->local_addr->port;
+    if (host == NULL || *host == '\0')
+        host = r->connection->local_ip;
+    if (strchr(host, ':') != NULL && host[0] != '[')
+        host = apr_pstrcat(r->pool, "[", host, "]", NULL);
+    return apr_psprintf(r->pool, "%s://%s:%u", ap_http_scheme(r), host,
+                        (unsigned)port);
 }
 
-/* The template with {user} replaced by the (escaped) user name. */
+const char *cs_request_path(request_rec *r)
+{
+    return ap_os_escape_path(r->pool, r->uri, 1);
+}
+
+/* The template with {user} replaced by the (escaped) user name; NULL
+ * when the name is "." or "..", which would leave the template's
+ * prefix. */
 static const char *expand_template(request_rec *r, const char *tpl,
                                    const char *user)
 {
     const char *at = strstr(tpl, "{user}");
+    const char *rest;
 
     if (at == NULL)
         return tpl;
+    if (strcmp(user, ".") == 0 || strcmp(user, "..") == 0)
+        return NULL;
+    rest = expand_template(r, at + 6, user);
     return apr_pstrcat(r->pool, apr_pstrndup(r->pool, tpl, at - tpl),
-                       ap_escape_path_segment(r->pool, user),
-                       expand_template(r, at + 6, user), NULL);
+                       ap_escape_path_segment(r->pool, user), rest, NULL);
 }
 
-/* The collection the request's resource is in: "/a/b/c.ics" -> "/a/b/" */
+/* The collection the request's resource is in: "/a/b/c.ics" -> "/a/b/",
+ * escaped as it is sent */
 static const char *parent_path(request_rec *r)
 {
-    const char *slash = strrchr(r->uri, '/');
+    const char *path = cs_request_path(r);
+    const char *slash = strrchr(path, '/');
 
     if (slash == NULL)
         return "/";
-    return apr_pstrndup(r->pool, r->uri, (apr_size_t)(slash - r->uri) + 1);
+    return apr_pstrndup(r->pool, path, (apr_size_t)(slash - path) + 1);
 }
 
 /* Finds (or makes) a collection that takes VTODOs for same-collection:
@@ -71,10 +94,18 @@ static const char *task_collection(request_rec *r, cst_dav *dav,
     cst_dav_response resp;
     const char *found = NULL, *url;
 
-    if (dc->tasks == CS_TASKS_TEMPLATE)
-        return apr_pstrcat(r->pool, base,
-                           expand_template(r, dc->tasks_template, user),
-                           NULL);
+    if (dc->tasks == CS_TASKS_TEMPLATE) {
+        const char *path = expand_template(r, dc->tasks_template, user);
+
+        if (path == NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "calsteward: CS011 %s: no task collection: user "
+                          "name \"%s\" is a dot segment", r->uri,
+                          ap_escape_logitem(r->pool, user));
+            return NULL;
+        }
+        return apr_pstrcat(r->pool, base, path, NULL);
+    }
     if (cst_dav_supported_components(dav, own, &mask, &err) == CST_OK
         && (mask & CST_DAV_VTODO))
         return own;
@@ -219,12 +250,18 @@ void cs_write_tasks(request_rec *r, const cs_dir_conf *dc, const char *body,
                       "calsteward: CS010 %s: %s", r->uri, err.msg);
         goto done;
     }
-    base = backend_base(r, dc);
+    base = cs_backend_base(r, dc);
     collection = task_collection(r, dav, base, dc, user, catalog);
     if (collection == NULL)
         goto done;
-    for (i = 0; i < list.n; i++)
+    for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++)
         write_one(r, dav, collection, &list.v[i]);
+    if (list.n > CS_MAX_TASKS_WRITTEN)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      "calsteward: CS014 %s: %" APR_SIZE_T_FMT " tasks, the "
+                      "first %d written, %" APR_SIZE_T_FMT " not", r->uri,
+                      (apr_size_t)list.n, CS_MAX_TASKS_WRITTEN,
+                      (apr_size_t)(list.n - CS_MAX_TASKS_WRITTEN));
 done:
     cst_dav_free(&dav);
     cst_task_list_fini(&list);

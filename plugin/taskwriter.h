@@ -12,6 +12,21 @@
 #include "plugin/config.h"
 
 /*
+ * scheme://host:port where the module's own requests go: CalStewardBackend,
+ * else this virtual host's configured ServerName and port (the port the
+ * connection came in on when ServerName names none) -- never the client's
+ * Host header or an absolute request target.
+ */
+const char *cs_backend_base(request_rec *r, const cs_dir_conf *dc);
+
+/* The request's path as Apache mapped it (r->uri: decoded, dot segments
+ * resolved), each segment escaped once; no query. */
+const char *cs_request_path(request_rec *r);
+
+/* Most tasks written for one meeting; the rest are logged (CS014). */
+#define CS_MAX_TASKS_WRITTEN 50
+
+/*
  * Builds the tasks of body (the event as stored) for the meetings user
  * organizes and writes them.  Runs after the response went out; failures
  * are logged with the meeting's URL and the task's UID, never returned.

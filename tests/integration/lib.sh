@@ -21,7 +21,10 @@
 #                               CST_BACKEND_URL=self: the CalDAV server
 #                               runs inside this Apache (mod_php): no
 #                               ProxyPass /, no CalStewardBackend (this
-#                               virtual host); CST_WORKERS (default 16):
+#                               virtual host); CST_NO_BACKEND=1: / is
+#                               proxied but CalStewardBackend is unset, so
+#                               the module's requests come back to this
+#                               virtual host; CST_WORKERS (default 16):
 #                               prefork's MaxRequestWorkers
 #   cst_stop_all                stops both (bounded), removes $CST_TMP
 #
@@ -210,6 +213,8 @@ ProxyPassReverse / $backend/"
     if [ "$backend" = self ]; then
         backend_line="# CalStewardBackend unset: this virtual host"
         proxy_lines=""
+    elif [ -n "${CST_NO_BACKEND:-}" ]; then
+        backend_line="# CalStewardBackend unset: this virtual host (proxied)"
     fi
     tasks=${CST_TASKS:-'/{user}/tasks/'}
     APACHE_PORT=$(cst_free_port)

@@ -184,11 +184,14 @@ def put(c, path, body, ctype="text/calendar; charset=utf-8", **kw):
 # ---- the echo backend --------------------------------------------------------
 
 class Echo:
-    """Records the bytes of every request that reaches it (after Apache and
-    the module) and answers 201 with an ETag, as a CalDAV server would."""
+    """Records the bytes of every PUT that reaches it (after Apache and
+    the module) and answers 201 with an ETag, as a CalDAV server would;
+    a GET (the module's read of the stored copy) is answered 404, or 401
+    without Basic credentials of a known user, and recorded in `gets`."""
 
     def __init__(self, port):
         seen = self.seen = {}
+        gets = self.gets = []
 
         class H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -213,6 +216,14 @@ class Echo:
                 seen[self.path] = (data, dict(self.headers))
                 self.send_response(201)
                 self.send_header("ETag", '"echo-%d"' % len(data))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):
+                a = self.headers.get("Authorization", "")
+                gets.append((self.path, a))
+                good = a in [auth(u) for u in USERS]
+                self.send_response(404 if good else 401)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -522,22 +533,33 @@ def s_meeting_and_clients(e, client):
     r = put(e.A, path, body2, headers={"If-Match": '"stale"'})
     T.eq(r.status, 412, "apple: a stale If-Match still -> 412", r)
 
-    # a client that drops the X-CALSTEWARD-* stamps (and our STRUCTURED-DATA)
+    # a client that writes its own stamp on a new meeting (a backdated
+    # agenda stamp would pass agenda-lead-time): calsteward's `now` wins
     uid = "drop-%s@example.com" % uuid.uuid4()
     path = e.col("cal") + "%s.ics" % uid
     old = utc(NOW - dt.timedelta(days=10))
     r = put(e.A, path, meeting(uid, extra=["X-CALSTEWARD-AGENDA-SENT:" + old]),
             headers={"If-None-Match": "*"})
     g = e.stored(path)
-    T.eq(prop(g.body.decode(), "X-CALSTEWARD-AGENDA-SENT"), [old],
-         "stamps: a stamp the client sent is kept as it is", r)
+    first = prop(g.body.decode(), "X-CALSTEWARD-AGENDA-SENT")
+    T.ok(len(first) == 1 and first[0] != old
+         and first[0] >= utc(NOW - dt.timedelta(minutes=5)),
+         "stamps: a new meeting's own stamp gives way to now", r, first)
+    # an update that writes another one: the stored stamp wins
+    time.sleep(1.1)
+    r = put(e.A, path, meeting(uid, extra=["X-CALSTEWARD-AGENDA-SENT:" + old]),
+            headers={"If-Match": g.h("etag")})
+    g = e.stored(path)
+    T.eq(prop(g.body.decode(), "X-CALSTEWARD-AGENDA-SENT"), first,
+         "stamps: an update's own stamp gives way to the stored one", r)
+    # a client that drops the X-CALSTEWARD-* stamps (and our STRUCTURED-DATA)
     time.sleep(1.1)
     r = put(e.A, path, meeting(uid, goal=True),
             headers={"If-Match": g.h("etag")})
     T.ok(r.status in (200, 201, 204), "stamps: update without stamps -> 2xx",
          r)
     g = e.stored(path)
-    T.eq(prop(g.body.decode(), "X-CALSTEWARD-AGENDA-SENT"), [old],
+    T.eq(prop(g.body.decode(), "X-CALSTEWARD-AGENDA-SENT"), first,
          "stamps: dropped by the client, carried over from the stored copy",
          g.body.decode())
     return uid

@@ -167,6 +167,7 @@ CST_BACKEND_URL=$CYRUS_URL CST_TASKS="$home/{user}/tasks/" cst_start_apache "
 </Location>
 <Location /echo/>
     CalStewardTasks off
+    CalStewardBackend http://127.0.0.1:$echo_port
 </Location>
 <Location /echo/small/>
     CalStewardMaxBody 2048

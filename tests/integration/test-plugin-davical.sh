@@ -240,6 +240,7 @@ php_value error_log $CST_TMP/apache/php.log
 </Location>
 <Location /echo/>
     CalStewardTasks off
+    CalStewardBackend http://127.0.0.1:$echo_port
 </Location>
 <Location /echo/small/>
     CalStewardMaxBody 2048

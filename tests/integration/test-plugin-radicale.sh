@@ -8,8 +8,9 @@
 #   /alice/small/   CalStewardMaxBody 2048 (fail open on larger bodies)
 #   /alice/enforce/ a policy with goal-missing = enforce
 #   /alice/load/    no task writing (the concurrency case counts events)
-#   /echo/          proxied to scenarios.py's recording backend, to see
-#                   the exact bytes that leave the module
+#   /echo/          proxied to scenarios.py's recording backend (also its
+#                   CalStewardBackend), to see the exact bytes that leave
+#                   the module
 # CST_MPM=prefork runs the same cases under the prefork MPM.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -38,6 +39,7 @@ cst_start_apache "
 </Location>
 <Location /echo/>
     CalStewardTasks off
+    CalStewardBackend http://127.0.0.1:$echo_port
 </Location>
 <Location /echo/small/>
     CalStewardMaxBody 2048

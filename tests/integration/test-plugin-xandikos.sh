@@ -72,6 +72,7 @@ LoadModule authz_user_module $APACHE_MODULES/mod_authz_user.so
 </Location>
 <Location /echo/>
     CalStewardTasks off
+    CalStewardBackend http://127.0.0.1:$echo_port
 </Location>
 <Location /echo/small/>
     CalStewardMaxBody 2048

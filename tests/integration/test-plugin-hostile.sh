@@ -1,0 +1,46 @@
+#!/bin/sh
+# test-plugin-hostile.sh -- mod_calsteward in a real Apache httpd in front
+# of a real Radicale, sent what an attacker would send (TAP): wrong
+# passwords with hostile bodies, Host headers and absolute targets naming
+# another port, names that need escaping, a meeting with too many tasks.
+# CalStewardBackend is unset: the module's requests go to this virtual
+# host.  The cases are in hostile.py.
+set -u
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+here="$srcdir/tests/integration"
+. "$here/lib.sh"
+
+cst_require
+cst_init plugin-hostile
+
+cat >"$CST_TMP/enforce.conf" <<'CONF'
+[rules]
+goal-missing = enforce
+CONF
+rec_port=$(cst_free_port)
+
+cst_start_radicale
+CST_NO_BACKEND=1 cst_start_apache "
+<Location /alice/enforce/>
+    CalStewardPolicy $CST_TMP/enforce.conf
+</Location>
+<Location \"/alice/my cal/\">
+    CalStewardTasks same-collection
+</Location>
+<Location /alice/many/>
+    CalStewardTasks /alice/manytasks/
+</Location>
+"
+echo "# apache $APACHE_URL ($CST_MPM), radicale $RADICALE_URL, recorder $rec_port"
+
+timeout 240 "$PYTHON3" "$here/hostile.py" --apache "$APACHE_URL" \
+    --radicale "$RADICALE_URL" --log "$APACHE_LOG" --rec-port "$rec_port" \
+    --fixtures "$srcdir/tests/data/hostile"
+rc=$?
+if [ $rc -ne 0 ]; then
+    echo "# error log (last 40 lines):"
+    tail -n 40 "$APACHE_LOG" | sed 's/^/#   /'
+    cst_sanitizer_reports
+fi
+[ $rc -eq 124 ] && echo "Bail out! hostile.py timed out"
+exit $rc
