@@ -1,9 +1,12 @@
 #!/bin/sh
-# run-fuzz.sh -- builds the libFuzzer target tests/fuzz/fuzz-icaltext.c with
-# clang (ASan + UBSan) and runs it for a short while (TAP).
+# run-fuzz.sh -- builds the libFuzzer targets tests/fuzz/fuzz-icaltext.c
+# (the scanner and the edits) and tests/fuzz/fuzz-core.c (the whole core:
+# check, process, tasks) with clang (ASan + UBSan) and runs each for a
+# short while (TAP).
 #
-# The run starts from a few seeds of its own plus every file of $CORPUS
-# (when it exists).  A crash, a sanitizer report or a violated invariant
+# Each run starts from a few seeds of its own, the hostile fixtures of
+# tests/data/hostile/ and every file of $CORPUS (when it exists); an input
+# that takes more than 10 s fails as a crash does.  A crash, a sanitizer report or a violated invariant
 # (the target aborts) fails the test; the input that did it is kept in
 # $top_builddir/tests/fuzz/ (crash-*, leak-*, timeout-*) for reproducing:
 #     ./fuzz-icaltext crash-...
@@ -48,26 +51,32 @@ if ! "$CLANG" -fsanitize=fuzzer,address,undefined "$tmp/probe.c" \
     exit 0
 fi
 
-echo "1..2"
+echo "1..4"
 
-bin="$tmp/fuzz-icaltext"
-if "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=undefined -Wall -Wextra \
-        -I"$srcdir" -I"$builddir" \
-        "$srcdir/tests/fuzz/fuzz-icaltext.c" "$srcdir/core/icaltext.c" \
-        "$srcdir/core/text.c" "$srcdir/core/status.c" \
-        -o "$bin" >"$tmp/build.log" 2>&1; then
-    echo "ok 1 - fuzz-icaltext builds with $CLANG"
-else
-    echo "not ok 1 - fuzz-icaltext builds with $CLANG"
-    sed 's/^/# /' "$tmp/build.log"
-    echo "not ok 2 - fuzz-icaltext runs # SKIP not built"
-    exit 0
-fi
+# build NAME SOURCES... LIBS...: the target, or a "not ok" and a SKIP
+build() {
+    name=$1
+    shift
+    if "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined \
+            -fno-sanitize-recover=undefined -Wall -Wextra \
+            -I"$srcdir" -I"$builddir" "$@" \
+            -o "$tmp/$name" >"$tmp/build-$name.log" 2>&1; then
+        echo "ok $n - $name builds with $CLANG"
+        return 0
+    fi
+    echo "not ok $n - $name builds with $CLANG"
+    sed 's/^/# /' "$tmp/build-$name.log"
+    return 1
+}
+
+n=1
+build fuzz-icaltext "$srcdir/tests/fuzz/fuzz-icaltext.c" \
+    "$srcdir/core/icaltext.c" "$srcdir/core/text.c" "$srcdir/core/status.c"
+built_icaltext=$?
 
 # Seeds of our own: folds, quoted parameters, UTF-8 across folds, line ends
 # of every kind, a BOM, RFC 9073 components, X- properties.
-mkdir "$tmp/seeds" "$tmp/grown"
+mkdir "$tmp/seeds"
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART;TZID=Asia/Shanghai:20230620T100000\r\nSUMMARY:\345\221\250\r\n \344\274\232\r\nATTENDEE;CN="A:B;C";ROLE=CHAIR:mailto:a@x\r\nDESCRIPTION:a\\, b\\n\r\n c\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
     >"$tmp/seeds/crlf.ics"
 printf 'BEGIN:VCALENDAR\nVERSION\n :2.0\nBEGIN:VTODO\nUID:t\nX-FOO;X-P="q;r":v\nEND:VTODO\nEND:VCALENDAR' \
@@ -96,33 +105,58 @@ cat >"$tmp/dict" <<'DEOF'
 "\xf0\x9f\x8f\xa2"
 DEOF
 
-set -- "$tmp/grown" "$tmp/seeds"
+from="own seeds, tests/data/hostile"
+extra=""
 if [ -n "${CORPUS:-}" ] && [ -d "$CORPUS" ]; then
-    set -- "$@" "$CORPUS"
-    from="own seeds and $CORPUS"
-else
-    from="own seeds only (no CORPUS)"
+    extra=$CORPUS
+    from="$from and $CORPUS"
 fi
 artifacts="$builddir/tests/fuzz"
 mkdir -p "$artifacts"
 
-start=$(date +%s)
-"$bin" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 -timeout=10 \
-    -max_len=8192 -dict="$tmp/dict" -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$@" >"$tmp/run.log" 2>&1
-rc=$?
-secs=$(( $(date +%s) - start ))
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/run.log")
-cov=$(grep -o 'cov: [0-9]*' "$tmp/run.log" | tail -n 1)
-if [ "$rc" -eq 0 ]; then
-    echo "ok 2 - fuzz-icaltext ran ${secs}s from $from: ${execs:-?} execs, ${cov:-cov: ?}"
+# run N NAME: -timeout makes an input slower than 10 s a failure, as a
+# crash is: the budgets must end every walk
+run() {
+    n=$1
+    name=$2
+    mkdir -p "$tmp/grown-$name"
+    start=$(date +%s)
+    # shellcheck disable=SC2086 # $extra: none or one directory
+    "$tmp/$name" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 \
+        -timeout=10 -max_len=8192 -dict="$tmp/dict" -print_final_stats=1 \
+        -artifact_prefix="$artifacts/" "$tmp/grown-$name" "$tmp/seeds" \
+        "$srcdir/tests/data/hostile" $extra >"$tmp/run-$name.log" 2>&1
+    rc=$?
+    secs=$(( $(date +%s) - start ))
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/run-$name.log")
+    cov=$(grep -o 'cov: [0-9]*' "$tmp/run-$name.log" | tail -n 1)
+    if [ "$rc" -eq 0 ]; then
+        echo "ok $n - $name ran ${secs}s from $from: ${execs:-?} execs, ${cov:-cov: ?}"
+    else
+        echo "not ok $n - $name failed (exit $rc) after ${secs}s; the input is in $artifacts/"
+        grep -v '^#[0-9]' "$tmp/run-$name.log" | tail -n 40 | sed 's/^/# /'
+    fi
+}
+
+if [ $built_icaltext -eq 0 ]; then
+    run 2 fuzz-icaltext
 else
-    echo "not ok 2 - fuzz-icaltext failed (exit $rc) after ${secs}s; the input is in $artifacts/"
-    grep -v '^#[0-9]' "$tmp/run.log" | tail -n 40 | sed 's/^/# /'
+    echo "not ok 2 - fuzz-icaltext runs # SKIP not built"
+fi
+n=3
+# shellcheck disable=SC2046 # one word per file, no spaces in the names
+build fuzz-core "$srcdir/tests/fuzz/fuzz-core.c" $(ls "$srcdir"/core/*.c) \
+    $(pkg-config --cflags --libs libical libxml-2.0 inih uuid 2>/dev/null \
+      || echo -lical -licalss -lxml2 -linih -luuid) -lm
+built_core=$?
+if [ $built_core -eq 0 ]; then
+    run 4 fuzz-core
+else
+    echo "not ok 4 - fuzz-core runs # SKIP not built"
 fi
 if [ -n "${FUZZ_KEEP:-}" ]; then
     mkdir -p "$FUZZ_KEEP"
-    cp "$bin" "$FUZZ_KEEP/"
-    cp -r "$tmp/grown" "$FUZZ_KEEP/"
+    cp "$tmp/fuzz-icaltext" "$tmp/fuzz-core" "$FUZZ_KEEP/" 2>/dev/null
+    cp -r "$tmp"/grown-* "$FUZZ_KEEP/"
 fi
 exit 0
