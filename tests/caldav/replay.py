@@ -26,8 +26,9 @@ A case file is a list of sections, each opened by a line "--- NAME":
                       X-Replay-Cut: N        send N body bytes, then close
                       X-Replay-Repeat: N     the body N times over
                       X-Replay-No-Length: 1  no Content-Length; close after
-                      X-Replay-Repeat-Line: K N   body line K (1-based)
-                                             N times over
+                      X-Replay-Repeat-Line: K N...  body line K
+                                             (1-based) N times over; more
+                                             K N pairs for more lines
     expect-request  the requests as recorded: "METHOD PATH", the headers
                     Host, Authorization, Depth, If-Match, If-None-Match,
                     Content-Type, Content-Length, Expect (those sent, in
@@ -131,10 +132,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 headers.append(h)
         if "repeat-line" in opts:
-            k, times = (int(x) for x in opts["repeat-line"].split())
+            nums = [int(x) for x in opts["repeat-line"].split()]
             lines = body.split("\n")
-            body = "\n".join(lines[:k - 1] + [lines[k - 1]] * times
-                             + lines[k:])
+            for k, times in sorted(zip(nums[::2], nums[1::2]), reverse=True):
+                lines[k - 1:k] = [lines[k - 1]] * times
+            body = "\n".join(lines)
         data = body.encode("utf-8") * int(opts.get("repeat", "1"))
         if "no-length" in opts:
             headers.append("Connection: close")
