@@ -470,13 +470,15 @@ cst_status cst_dav_check_origin(const cst_dav *d, const char *where,
     if (d->origin_str == NULL || on_origin(d, url))
         return CST_OK;
     if (where != NULL)
-        cst_error_set(err, 0, "%.80s: href %.80s refused: not on %.60s, the "
-                      "origin this client is bound to", where, url,
-                      d->origin_str);
+        cst_error_set(err, 0,
+                      "%.80s: href %.80s refused: not on %.60s, the "
+                      "origin this client is bound to",
+                      where, url, d->origin_str);
     else
-        cst_error_set(err, 0, "caldav: %.120s refused: not on %.80s, the "
-                      "origin this client is bound to; nothing sent", url,
-                      d->origin_str);
+        cst_error_set(err, 0,
+                      "caldav: %.120s refused: not on %.80s, the "
+                      "origin this client is bound to; nothing sent",
+                      url, d->origin_str);
     return CST_ERR_INVALID;
 }
 
@@ -800,9 +802,10 @@ static cst_status perform(cst_dav *d, const req *q, const char *url,
         if (st != CST_OK)
             goto done;
     } else if (!on_origin(d, cur)) {
-        cst_error_set(err, 0, "%s %.120s refused: not on %.80s, the origin "
-                      "this client is bound to; nothing sent", q->method,
-                      cur, d->origin_str);
+        cst_error_set(err, 0,
+                      "%s %.120s refused: not on %.80s, the origin "
+                      "this client is bound to; nothing sent",
+                      q->method, cur, d->origin_str);
         st = CST_ERR_INVALID;
         goto done;
     }
@@ -827,9 +830,11 @@ static cst_status perform(cst_dav *d, const req *q, const char *url,
         curl_free(next_scheme);
         if (!on_origin(d, next)) {
             /* another host or port, or https -> http */
-            cst_error_set(err, 0, "%s %.80s: redirect to %.80s refused: "
+            cst_error_set(err, 0,
+                          "%s %.80s: redirect to %.80s refused: "
                           "not on %.60s, the origin this client is bound "
-                          "to", q->method, cur, next, d->origin_str);
+                          "to",
+                          q->method, cur, next, d->origin_str);
             free(next);
             st = CST_ERR_INVALID;
             goto done;

@@ -52,7 +52,7 @@ typedef struct walk {
     unsigned depth;    /* of the element being read; the root is 1 */
     unsigned too_deep; /* depth past max_depth first reached, 0 = none */
     int deep_line;
-    size_t kept;       /* properties and child elements kept */
+    size_t kept; /* properties and child elements kept */
     int sync_seen;
     /* the <response> being read (depth 2) */
     int in_resp;
@@ -180,8 +180,7 @@ void cst_dav_multistatus_fini(cst_dav_multistatus *ms)
 
 static int line_of(const walk *w)
 {
-    return w->ctxt != NULL && w->ctxt->input != NULL ? w->ctxt->input->line
-                                                     : 0;
+    return w->ctxt != NULL && w->ctxt->input != NULL ? w->ctxt->input->line : 0;
 }
 
 /* Records the first failure and stops the parser; err is set by the
@@ -214,8 +213,10 @@ static int is_dav(const xmlChar *uri, const xmlChar *local, const char *name)
 static cst_status tb_add(walk *w, tbuf *b, const char *s, size_t n)
 {
     if (n > w->lim.max_text - b->len) {
-        cst_error_set(w->err, line_of(w), "multistatus: text larger than "
-                      "%zu bytes", w->lim.max_text);
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: text larger than "
+                      "%zu bytes",
+                      w->lim.max_text);
         return CST_ERR_TOO_LARGE;
     }
     if (b->len + n + 1 > b->cap) {
@@ -296,7 +297,8 @@ static char *attr_dup(const xmlChar *v, size_t n)
 static int count_kept(walk *w)
 {
     if (w->kept >= w->lim.max_elements) {
-        cst_error_set(w->err, line_of(w), "multistatus: more than %zu "
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: more than %zu "
                       "properties and elements in all",
                       w->lim.max_elements);
         return 0;
@@ -311,8 +313,10 @@ static cst_status new_prop(walk *w, const xmlChar *uri, const xmlChar *local)
     cst_dav_prop *p;
 
     if (r->nprop >= w->lim.max_props) {
-        cst_error_set(w->err, line_of(w), "multistatus: more than %zu "
-                      "properties in one response", w->lim.max_props);
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: more than %zu "
+                      "properties in one response",
+                      w->lim.max_props);
         return CST_ERR_TOO_LARGE;
     }
     if (!count_kept(w))
@@ -346,9 +350,10 @@ static cst_status new_child(walk *w, const xmlChar *uri, const xmlChar *local,
     size_t vlen = 0;
 
     if (p->nchild >= w->lim.max_children) {
-        cst_error_set(w->err, line_of(w), "multistatus: more than %zu "
-                      "elements in property %s", w->lim.max_children,
-                      p->name);
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: more than %zu "
+                      "elements in property %s",
+                      w->lim.max_children, p->name);
         return CST_ERR_TOO_LARGE;
     }
     if (!count_kept(w))
@@ -392,8 +397,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     if (w->st != CST_OK)
         return;
     if (d > XML_DEPTH_GUARD) {
-        cst_error_set(w->err, line_of(w), "multistatus: line %d: elements "
-                      "nested deeper than %u", line_of(w), XML_DEPTH_GUARD);
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: line %d: elements "
+                      "nested deeper than %u",
+                      line_of(w), XML_DEPTH_GUARD);
         fail(w, CST_ERR_PARSE);
         return;
     }
@@ -406,10 +413,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     }
     if (d == 1) {
         if (!is_dav(uri, local, "multistatus")) {
-            cst_error_set(w->err, line_of(w), "multistatus: root element "
+            cst_error_set(w->err, line_of(w),
+                          "multistatus: root element "
                           "is {%.60s}%.60s, not {DAV:}multistatus",
-                          uri ? (const char *)uri : "",
-                          (const char *)local);
+                          uri ? (const char *)uri : "", (const char *)local);
             fail(w, CST_ERR_PARSE);
         }
         return;
@@ -495,8 +502,10 @@ static cst_status add_href(walk *w)
     cst_status st;
 
     if (w->ms->nresp + w->nhref >= w->lim.max_responses) {
-        cst_error_set(w->err, line_of(w), "multistatus: more than %zu "
-                      "responses", w->lim.max_responses);
+        cst_error_set(w->err, line_of(w),
+                      "multistatus: more than %zu "
+                      "responses",
+                      w->lim.max_responses);
         return CST_ERR_TOO_LARGE;
     }
     if (w->nhref == w->hcap) {
@@ -541,8 +550,10 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
         return;
     if (w->too_deep != 0) {
         if (d == w->too_deep) {
-            cst_error_set(w->err, w->deep_line, "multistatus: elements "
-                          "nested deeper than %u", w->lim.max_depth);
+            cst_error_set(w->err, w->deep_line,
+                          "multistatus: elements "
+                          "nested deeper than %u",
+                          w->lim.max_depth);
             fail(w, CST_ERR_TOO_LARGE);
         }
         return;
@@ -709,8 +720,8 @@ cst_status cst_dav_multistatus_parse(const char *xml, size_t len,
      * errors kept in the context instead of printed. */
     xmlCtxtUseOptions(w.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
                                   XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    for (off = (size_t)first; off < len && w.st == CST_OK && !w.doctype &&
-                              w.ctxt->wellFormed;
+    for (off = (size_t)first;
+         off < len && w.st == CST_OK && !w.doctype && w.ctxt->wellFormed;
          off += CHUNK) {
         size_t n = len - off < CHUNK ? len - off : CHUNK;
 

@@ -566,8 +566,7 @@ cst_status cst_dav_sync_collection(cst_dav *d, const char *collection_url,
         *sync = CST_DAV_SYNC_UNSUPPORTED;
         goto done;
     }
-    st = items_from(d, "REPORT", &ms, resp.url, SKIP_SELF | SEE_507, out,
-                    err);
+    st = items_from(d, "REPORT", &ms, resp.url, SKIP_SELF | SEE_507, out, err);
 done:
     if (st != CST_OK || *sync != CST_DAV_SYNC_OK)
         cst_dav_items_fini(out);
