@@ -39,8 +39,8 @@
 #define CST_DAV_MAX_RESPONSES     100000u
 #define CST_DAV_MAX_PROPS         1000u   /* properties in one response */
 #define CST_DAV_MAX_CHILDREN      10000u  /* child elements of one property */
-#define CST_DAV_MAX_DEPTH 64u             /* element nesting */
-#define CST_DAV_MAX_ELEMENTS 500000u      /* properties + children, all */
+#define CST_DAV_MAX_DEPTH         64u     /* element nesting */
+#define CST_DAV_MAX_ELEMENTS      500000u /* properties + children, all */
 
 typedef struct cst_dav_ms_limits {
     size_t max_bytes;     /* input size; 0 = CST_DAV_MAX_BODY_DEFAULT */
