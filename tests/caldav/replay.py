@@ -38,6 +38,9 @@ A case file is a list of sections, each opened by a line "--- NAME":
     reply2          replies of a second server (another port: "another
                     origin"), started when the case has expect-request2
     expect-request2 what the second server recorded (empty: nothing)
+    sweep-config    run `calsteward sweep` with this configuration instead
+                    of the driver (test-caldav-cases.sh: %TMP/secret is a
+                    0600 password file); "sweep-exit: N" ends its output
 
 In section text "%CR" stands for a carriage return, "%PORT" for the
 server's port, "%PORT2" for the second server's (REPLAY_PORT2 in the

@@ -7,13 +7,17 @@
 # output with the case's expectations.  One TAP line per case.  A case
 # with an expect-request2 section gets a second replay.py on another port
 # (another origin: %PORT2) serving its reply2 sections; what it recorded
-# is checked too (empty: the client sent it nothing).
+# is checked too (empty: the client sent it nothing).  A case with a
+# sweep-config section runs `calsteward sweep` with that configuration
+# (%TMP: a scratch folder holding "secret", a 0600 password file) instead
+# of the driver; its output and "sweep-exit: N" are checked.
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
 PY=${PYTHON3:-/usr/bin/python3}
 REPLAY="$srcdir/tests/caldav/replay.py"
 DRIVER="$builddir/tests/caldav/caldav-driver"
+CALSTEWARD="$builddir/cli/calsteward"
 DATA="$srcdir/tests/caldav/data"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cst-dav-cases.XXXXXX") || exit 1
@@ -99,8 +103,22 @@ for case in "$DATA"/case[0-9]*; do
     if "$PY" "$REPLAY" section "$case" client-body "$port" >"$tmp/body"; then
         set -- "$@" "body-file=$tmp/body"
     fi
-    timeout 30 "$DRIVER" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
+    if "$PY" "$REPLAY" section "$case" sweep-config "$port" >"$tmp/conf.in"
+    then
+        rm -rf "$tmp/sw"
+        mkdir -p "$tmp/sw"
+        (umask 077 && printf 'secret\n' >"$tmp/sw/secret")
+        sed "s|%TMP|$tmp/sw|g" "$tmp/conf.in" >"$tmp/sw/calsteward.conf"
+        timeout 60 "$CALSTEWARD" sweep --config "$tmp/sw/calsteward.conf" \
+            --now 2026-03-10T02:00:00Z >"$tmp/out" 2>&1
+        rc=$?
+        echo "sweep-exit: $rc" >>"$tmp/out"
+        : >"$tmp/err"
+        [ $rc -ne 124 ] && rc=0
+    else
+        timeout 30 "$DRIVER" "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+    fi
     kill "$srv" 2>/dev/null
     wait "$srv" 2>/dev/null
     srv=""
