@@ -26,6 +26,10 @@ struct cst_dav {
     size_t max_body;
     char *user_agent;
     char *auth_header; /* "Authorization: ..." or NULL */
+    /* The origin the handle is bound to (scheme, lower-case host, port
+     * defaulted from the scheme), NULL until bound; origin_str is
+     * "scheme://host:port" for messages. */
+    char *o_scheme, *o_host, *o_port, *origin_str;
     long last_status;
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -69,6 +73,8 @@ static int has_crlf(const char *s)
 {
     return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
+
+static cst_status bind_origin(cst_dav *d, const char *url, cst_error *err);
 
 /* --- global ------------------------------------------------------------ */
 
@@ -208,6 +214,7 @@ cst_dav *cst_dav_new(const cst_dav_opts *o, cst_error *err)
     }
     if (has_crlf(o->user) || has_crlf(o->password) || has_crlf(o->bearer) ||
         has_crlf(o->authorization) || has_crlf(o->user_agent) ||
+        has_crlf(o->base_url) ||
         (o->user != NULL && strchr(o->user, ':') != NULL)) {
         cst_error_set(err, 0, "caldav: line break in a credential or "
                       "header value, or ':' in the user name");
@@ -242,6 +249,14 @@ cst_dav *cst_dav_new(const cst_dav_opts *o, cst_error *err)
         d->auth_header = concat("Authorization: ", o->authorization);
     if ((o->user || o->bearer || o->authorization) && d->auth_header == NULL)
         goto nomem;
+    if (o->base_url != NULL) {
+        cst_status st = bind_origin(d, o->base_url, err);
+
+        if (st != CST_OK) {
+            cst_dav_free(&d);
+            return NULL;
+        }
+    }
     d->curl = curl_easy_init();
     if (d->curl == NULL) {
         cst_error_set(err, 0, "caldav: curl_easy_init failed");
@@ -269,6 +284,10 @@ void cst_dav_free(cst_dav **dp)
         memset(d->auth_header, 0, strlen(d->auth_header));
         free(d->auth_header);
     }
+    curl_free(d->o_scheme);
+    curl_free(d->o_host);
+    curl_free(d->o_port);
+    free(d->origin_str);
     free(d->ca_file);
     free(d->user_agent);
     free(d);
@@ -377,6 +396,90 @@ int cst_dav_same_origin(const char *a, const char *b)
     curl_free(h1);
     curl_free(p1);
     return same;
+}
+
+/* Binds d to the origin of url (http or https).  Returns CST_OK,
+ * CST_ERR_INVALID when url does not parse or is not http(s), CST_ERR_NOMEM. */
+static cst_status bind_origin(cst_dav *d, const char *url, cst_error *err)
+{
+    char *scheme, *host, *port, *str;
+    size_t n;
+
+    if (!origin(url, &scheme, &host, &port)) {
+        cst_error_set(err, 0, "caldav: bad URL '%.120s'", url);
+        return CST_ERR_INVALID;
+    }
+    for (str = scheme; *str != '\0'; str++)
+        if (*str >= 'A' && *str <= 'Z')
+            *str = (char)(*str - 'A' + 'a');
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        cst_error_set(err, 0, "caldav: '%.120s' is not an http(s) URL", url);
+        goto fail;
+    }
+    n = strlen(scheme) + strlen(host) + strlen(port) + 5;
+    str = malloc(n);
+    if (str == NULL) {
+        cst_error_set(err, 0, "caldav: out of memory");
+        curl_free(scheme);
+        curl_free(host);
+        curl_free(port);
+        return CST_ERR_NOMEM;
+    }
+    snprintf(str, n, "%s://%s:%s", scheme, host, port);
+    d->o_scheme = scheme;
+    d->o_host = host;
+    d->o_port = port;
+    d->origin_str = str;
+    return CST_OK;
+fail:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    return CST_ERR_INVALID;
+}
+
+/* Returns 1 when url is on the origin d is bound to (0 when it is not,
+ * does not parse, or d is not bound). */
+static int on_origin(const cst_dav *d, const char *url)
+{
+    char *scheme, *host, *port;
+    int same;
+
+    if (d->origin_str == NULL || !origin(url, &scheme, &host, &port))
+        return 0;
+    same = strcasecmp(scheme, d->o_scheme) == 0 &&
+           strcmp(host, d->o_host) == 0 && strcmp(port, d->o_port) == 0;
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    return same;
+}
+
+const char *cst_dav_origin(const cst_dav *d)
+{
+    return d != NULL ? d->origin_str : NULL;
+}
+
+cst_status cst_dav_check_origin(const cst_dav *d, const char *where,
+                                const char *url, cst_error *err)
+{
+    if (d == NULL || url == NULL) {
+        cst_error_set(err, 0, "caldav: NULL argument");
+        return CST_ERR_INVALID;
+    }
+    if (d->origin_str == NULL || on_origin(d, url))
+        return CST_OK;
+    if (where != NULL)
+        cst_error_set(err, 0,
+                      "%.80s: href %.80s refused: not on %.60s, the "
+                      "origin this client is bound to",
+                      where, url, d->origin_str);
+    else
+        cst_error_set(err, 0,
+                      "caldav: %.120s refused: not on %.80s, the "
+                      "origin this client is bound to; nothing sent",
+                      url, d->origin_str);
+    return CST_ERR_INVALID;
 }
 
 /* Checks that url is http(s) and returns it normalised without user
@@ -588,7 +691,14 @@ static cst_status exchange(cst_dav *d, const req *q, const char *url,
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, d->errbuf);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, d->connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, d->timeout_ms);
+    /* redirects are ours (perform); should curl ever follow one, it must
+     * not take the credentials along, and only over http(s) */
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85 */
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#endif
     curl_easy_setopt(c, CURLOPT_USERAGENT, d->user_agent);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d->max_body);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -673,30 +783,37 @@ static int is_redirect(long s)
     return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
 }
 
-/* Performs q at url, following redirects as caldav.h describes. */
+/* Performs q at url, following redirects as caldav.h describes: binds d
+ * to url's origin when it is not bound yet, and sends nothing to any other
+ * origin, neither for url nor for a redirect. */
 static cst_status perform(cst_dav *d, const req *q, const char *url,
                           cst_dav_response *resp, cst_error *err)
 {
-    char *start = NULL, *start_scheme = NULL, *cur = NULL, *cur_scheme = NULL;
+    char *cur = NULL, *cur_scheme = NULL;
     int hops;
     cst_status st;
 
     cst_dav_response_fini(resp);
-    st = clean_url(url, &start, &start_scheme, err);
+    st = clean_url(url, &cur, &cur_scheme, err);
     if (st != CST_OK)
         goto done;
-    cur = dups(start);
-    if (cur == NULL) {
-        st = CST_ERR_NOMEM;
+    if (d->origin_str == NULL) {
+        st = bind_origin(d, cur, err);
+        if (st != CST_OK)
+            goto done;
+    } else if (!on_origin(d, cur)) {
+        cst_error_set(err, 0,
+                      "%s %.120s refused: not on %.80s, the origin "
+                      "this client is bound to; nothing sent",
+                      q->method, cur, d->origin_str);
+        st = CST_ERR_INVALID;
         goto done;
     }
-    cur_scheme = start_scheme;
-    start_scheme = NULL;
     for (hops = 0;; hops++) {
         char *next = NULL, *next_scheme = NULL, *raw = NULL;
-        int send_auth = cst_dav_same_origin(start, cur);
 
-        st = exchange(d, q, cur, send_auth, resp, err);
+        /* cur is on the origin here: checked above and for every hop */
+        st = exchange(d, q, cur, 1, resp, err);
         if (st != CST_OK)
             goto done;
         if (!q->follow || !is_redirect(resp->status) ||
@@ -710,16 +827,20 @@ static cst_status perform(cst_dav *d, const req *q, const char *url,
             st = CST_OK; /* not http(s): the caller gets the 3xx */
             break;
         }
-        if (strcasecmp(cur_scheme, "https") == 0 &&
-            strcasecmp(next_scheme, "https") != 0) {
-            free(next); /* no downgrade: the caller gets the 3xx */
-            curl_free(next_scheme);
-            break;
+        curl_free(next_scheme);
+        if (!on_origin(d, next)) {
+            /* another host or port, or https -> http */
+            cst_error_set(err, 0,
+                          "%s %.80s: redirect to %.80s refused: "
+                          "not on %.60s, the origin this client is bound "
+                          "to",
+                          q->method, cur, next, d->origin_str);
+            free(next);
+            st = CST_ERR_INVALID;
+            goto done;
         }
         free(cur);
-        curl_free(cur_scheme);
         cur = next;
-        cur_scheme = next_scheme;
     }
 done:
     if (st == CST_ERR_NOMEM && err != NULL && err->msg[0] == '\0')
@@ -728,9 +849,7 @@ done:
         resp->url = cur;
         cur = NULL;
     }
-    free(start);
     free(cur);
-    curl_free(start_scheme);
     curl_free(cur_scheme);
     return st;
 }
@@ -1060,10 +1179,23 @@ cst_status cst_dav_supported_components(cst_dav *d, const char *collection_url,
     return st;
 }
 
-/* The hrefs inside property {ns}name of url's entry, resolved. */
+/* cst_dav_check_origin() for href (resolved) from method's answer at
+ * answered. */
+static cst_status href_on_origin(const cst_dav *d, const char *method,
+                                 const char *answered, const char *href,
+                                 cst_error *err)
+{
+    char where[160];
+
+    snprintf(where, sizeof(where), "%.10s %.140s", method, answered);
+    return cst_dav_check_origin(d, where, href, err);
+}
+
+/* The hrefs inside property {ns}name of url's entry, resolved; with check,
+ * each must be on d's origin (principal, home: URLs requested next). */
 static cst_status href_prop(cst_dav *d, const char *url, const char *ns,
                             const char *name, const char *props, char ***out,
-                            size_t *n, size_t max, cst_error *err)
+                            size_t *n, size_t max, int check, cst_error *err)
 {
     cst_dav_response resp;
     cst_dav_multistatus ms;
@@ -1097,6 +1229,12 @@ static cst_status href_prop(cst_dav *d, const char *url, const char *ns,
         if (st != CST_OK)
             break;
         (*n)++;
+        /* a URL to be requested next: on our origin or refused */
+        if (check) {
+            st = href_on_origin(d, "PROPFIND", resp.url, v[*n - 1], err);
+            if (st != CST_OK)
+                break;
+        }
     }
 done:
     if (st == CST_ERR_NOMEM)
@@ -1128,7 +1266,7 @@ static cst_status one_href(cst_dav *d, const char *url, const char *ns,
 {
     char **v = NULL;
     size_t n = 0;
-    cst_status st = href_prop(d, url, ns, name, props, &v, &n, 1, err);
+    cst_status st = href_prop(d, url, ns, name, props, &v, &n, 1, 1, err);
 
     *href = NULL;
     if (st == CST_OK && n == 1) {
@@ -1158,7 +1296,7 @@ cst_status cst_dav_user_addresses(cst_dav *d, const char *principal_url,
 {
     return href_prop(d, principal_url, CST_DAV_NS_CALDAV,
                      "calendar-user-address-set",
-                     "<C:calendar-user-address-set/>", out, n, 256, err);
+                     "<C:calendar-user-address-set/>", out, n, 256, 0, err);
 }
 
 void cst_dav_calendars_free(cst_dav_calendar **v, size_t n)
@@ -1215,6 +1353,9 @@ cst_status cst_dav_list_calendars(cst_dav *d, const char *home_url,
         if (st != CST_OK)
             goto done;
         (*n)++;
+        st = href_on_origin(d, "PROPFIND", resp.url, c->href, err);
+        if (st != CST_OK)
+            goto done;
         if (cst_dav_prop_ok(dn) && dn->text[0] != '\0') {
             c->displayname = dups(dn->text);
             if (c->displayname == NULL) {

@@ -17,11 +17,23 @@
  * thread at a time; give each thread (or each request) its own.  Signals
  * are never used (CURLOPT_NOSIGNAL).
  *
- * Redirects (301, 302, 303, 307, 308) are followed for GET and PROPFIND
- * only, at most CST_DAV_MAX_REDIRECTS times, to http/https URLs only and
- * never from https to http; credentials go only to the scheme, host and
- * port of the URL the caller asked for -- a redirect elsewhere is followed
- * without them.  Other methods return the 3xx as it is.
+ * Origin binding.  Every cst_dav is bound to one origin (scheme, host,
+ * port with the port defaulted from the scheme): the one of
+ * opts.base_url when it is set, else that of the URL of its first
+ * request.  It sends nothing -- no request, so no credentials either --
+ * to any other origin, whatever the URL came from: a caller, a redirect,
+ * an href in a multistatus (principal, calendar-home-set, calendars,
+ * members) or discovery.  Such a URL is refused with CST_ERR_INVALID and
+ * a one-line err->msg naming it and the bound origin.  https -> http is
+ * another origin, so a downgrade is refused like any other.  A handle is
+ * therefore for one server: give each server its own.
+ *
+ * Redirects (301, 302, 303, 307, 308) are followed by the client itself
+ * (never by curl) for GET and PROPFIND only, at most
+ * CST_DAV_MAX_REDIRECTS times and only on the bound origin; a redirect to
+ * another origin is refused as above (nothing is sent there), a Location
+ * that is not http(s) is not followed (the 3xx comes back).  Other methods
+ * return the 3xx as it is.
  */
 #ifndef CST_DAV_CALDAV_H
 #define CST_DAV_CALDAV_H
@@ -70,6 +82,10 @@ typedef struct cst_dav_opts {
     /* A raw Authorization header value sent as it is, e.g. the one the
      * Apache module received from its client ("Basic dXNlcjpwdw=="). */
     const char *authorization;
+    /* The server's URL: binds the handle to its origin at cst_dav_new()
+     * (which fails with CST_ERR_INVALID when it is not an http(s) URL).
+     * NULL: bound to the origin of the first request's URL. */
+    const char *base_url;
 } cst_dav_opts;
 
 /* One HTTP exchange's answer.  Initialise with cst_dav_response_init()
@@ -107,6 +123,19 @@ cst_dav *cst_dav_new(const cst_dav_opts *o, cst_error *err);
 
 /* Frees *d (NULL allowed) and sets *d to NULL. */
 void cst_dav_free(cst_dav **d);
+
+/* The origin d is bound to, "scheme://host:port" (borrowed), or NULL
+ * while it is not bound yet. */
+const char *cst_dav_origin(const cst_dav *d);
+
+/* Returns CST_OK when url is on the origin d is bound to (or d is not
+ * bound yet), else CST_ERR_INVALID with err->msg "caldav: URL refused: not
+ * on ORIGIN, the origin this client is bound to; nothing sent" -- with
+ * where not NULL "WHERE: href URL refused: ..." (where names the answer
+ * the URL came from, e.g. "PROPFIND http://h/dav/").  For code about to
+ * hand a URL a server gave to a request; the requests check it anyway. */
+cst_status cst_dav_check_origin(const cst_dav *d, const char *where,
+                                const char *url, cst_error *err);
 
 /* Returns 1 when TLS verification was turned off in the options. */
 int cst_dav_insecure(const cst_dav *d);

@@ -2,13 +2,20 @@
  * multistatus.h -- WebDAV 207 Multi-Status bodies (RFC 4918 section 13)
  * parsed with libxml2 into plain C structs.
  *
+ * Streaming: the body is read in one pass by libxml2's SAX2 push parser;
+ * no document tree is built, and every limit below is checked while it
+ * reads, so memory stays near the input's size plus what the limits let
+ * the result hold, whatever the shape of the input.
+ *
  * Safe by construction: the network is never touched (XML_PARSE_NONET),
  * entities are never substituted (XML_PARSE_NOENT is not set), no DTD is
  * loaded, and a document with a DOCTYPE is refused outright (no WebDAV
  * server sends one; refusing it stops "billion laughs" and external
  * entities before their declarations are even read).  Every count has a
- * cap (cst_dav_ms_limits); past one the parse returns CST_ERR_TOO_LARGE
- * and frees what it built.
+ * cap (cst_dav_ms_limits); past one the parse stops there and returns
+ * CST_ERR_TOO_LARGE and frees what it built (nesting past max_depth: when
+ * the deep element ends; past libxml2's own 256 levels it is
+ * CST_ERR_PARSE).
  *
  * Names are matched by namespace URI and local name, never by prefix:
  * <D:href>, <href xmlns="DAV:"> and <x:href xmlns:x="DAV:"> are the same.
@@ -32,7 +39,8 @@
 #define CST_DAV_MAX_RESPONSES     100000u
 #define CST_DAV_MAX_PROPS         1000u   /* properties in one response */
 #define CST_DAV_MAX_CHILDREN      10000u  /* child elements of one property */
-#define CST_DAV_MAX_DEPTH         64u     /* element nesting walked */
+#define CST_DAV_MAX_DEPTH         64u     /* element nesting */
+#define CST_DAV_MAX_ELEMENTS      500000u /* properties + children, all */
 
 typedef struct cst_dav_ms_limits {
     size_t max_bytes;     /* input size; 0 = CST_DAV_MAX_BODY_DEFAULT */
@@ -40,6 +48,10 @@ typedef struct cst_dav_ms_limits {
     size_t max_props;     /* 0 = CST_DAV_MAX_PROPS */
     size_t max_children;  /* 0 = CST_DAV_MAX_CHILDREN */
     unsigned max_depth;   /* 0 = CST_DAV_MAX_DEPTH */
+    size_t max_text;      /* bytes of one text (href, a property...);
+                             0 = max_bytes */
+    size_t max_elements;  /* properties and their child elements in the
+                             whole body; 0 = CST_DAV_MAX_ELEMENTS */
 } cst_dav_ms_limits;
 
 /* A child element of a property: <D:href>/a/</D:href> inside

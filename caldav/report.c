@@ -128,6 +128,17 @@ static const cst_dav_msresponse *self_entry(const cst_dav_multistatus *ms,
     return ms->nresp == 1 ? &ms->resp[0] : NULL;
 }
 
+/* cst_dav_check_origin() for url, from method's answer at answered. */
+static cst_status href_on_origin(const cst_dav *d, const char *method,
+                                 const char *answered, const char *url,
+                                 cst_error *err)
+{
+    char where[160];
+
+    snprintf(where, sizeof(where), "%.10s %.140s", method, answered);
+    return cst_dav_check_origin(d, where, url, err);
+}
+
 /* A copy of p's text when p is 2xx and not empty; *out NULL otherwise.
  * Returns 0 when out of memory. */
 static int take_text(const cst_dav_prop *p, char **out)
@@ -180,8 +191,10 @@ static int entry_status(const cst_dav_msresponse *r)
 }
 
 /* Fills out (emptied first) from the entries of ms; base is the URL that
- * answered. */
-static cst_status items_from(const cst_dav_multistatus *ms, const char *base,
+ * answered method.  An entry whose href is on another origin than d's is
+ * refused (CST_ERR_INVALID): the caller would request it next. */
+static cst_status items_from(const cst_dav *d, const char *method,
+                             const cst_dav_multistatus *ms, const char *base,
                              int flags, cst_dav_items *out, cst_error *err)
 {
     cst_status st = CST_OK;
@@ -202,8 +215,12 @@ static cst_status items_from(const cst_dav_multistatus *ms, const char *base,
         int status = entry_status(r);
 
         st = cst_dav_url_resolve(base, r->href, &url, err);
-        if (st != CST_OK)
+        if (st == CST_OK)
+            st = href_on_origin(d, method, base, url, err);
+        if (st != CST_OK) {
+            free(url);
             return st;
+        }
         if ((flags & (SKIP_SELF | SEE_507)) && same_resource(url, base)) {
             if ((flags & SEE_507) && status == 507)
                 out->truncated = 1;
@@ -259,7 +276,7 @@ static cst_status items_request(cst_dav *d, const char *method,
     if (st == CST_OK)
         st = cst_dav_parse_207(d, method, &resp, &ms, err);
     if (st == CST_OK)
-        st = items_from(&ms, resp.url, flags, out, err);
+        st = items_from(d, method, &ms, resp.url, flags, out, err);
     if (st != CST_OK)
         cst_dav_items_fini(out);
     cst_dav_multistatus_fini(&ms);
@@ -549,7 +566,7 @@ cst_status cst_dav_sync_collection(cst_dav *d, const char *collection_url,
         *sync = CST_DAV_SYNC_UNSUPPORTED;
         goto done;
     }
-    st = items_from(&ms, resp.url, SKIP_SELF | SEE_507, out, err);
+    st = items_from(d, "REPORT", &ms, resp.url, SKIP_SELF | SEE_507, out, err);
 done:
     if (st != CST_OK || *sync != CST_DAV_SYNC_OK)
         cst_dav_items_fini(out);
@@ -588,9 +605,15 @@ static cst_status find_href(cst_dav *d, const char *url, const char *ns,
     p = cst_dav_ms_prop(self_entry(&ms, resp.url), ns, name);
     e = cst_dav_prop_ok(p) ? cst_dav_prop_child(p, CST_DAV_NS_DAV, "href")
                            : NULL;
-    if (e != NULL && e->text[0] != '\0')
+    if (e != NULL && e->text[0] != '\0') {
         st = cst_dav_url_resolve(resp.url, e->text, href, err);
-    else
+        if (st == CST_OK)
+            st = href_on_origin(d, "PROPFIND", resp.url, *href, err);
+        if (st != CST_OK) {
+            free(*href);
+            *href = NULL;
+        }
+    } else
         cst_error_set(err, 0, "PROPFIND %.120s: HTTP 207 without %s",
                       resp.url, name);
 done:

@@ -1534,6 +1534,8 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
     o.timeout_ms = a->timeout_ms;
     o.ca_file = a->ca_file;
     o.max_body = SWEEP_MAX_BODY;
+    /* the account's server, and no other, gets its requests and secret */
+    o.base_url = a->url;
     if (a->password_file != NULL || a->token_file != NULL) {
         const char *f = a->password_file ? a->password_file : a->token_file;
 

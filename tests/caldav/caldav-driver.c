@@ -17,6 +17,13 @@
  *   op=sync token=...     op=colinfo     op=etags     op=discover
  *   repeat=N                              the call N times, one handle
  *   max-elapsed-ms=N                      prints "elapsed: ok" if faster
+ *   max-rss-kb=N                          prints "rss: ok" if the peak
+ *                                         resident size stayed below
+ *                                         (3 N under AddressSanitizer)
+ *   origin=URL                            cst_dav_opts.base_url
+ *   then-url=URL                          afterwards a GET of URL on the
+ *                                         same handle: "then: RESULT",
+ *                                         "then-message: ..."
  *
  * Output, one "key: value" per line: result (OK, IO, PARSE, TOO_LARGE,
  * INVALID, NOMEM), message, http, etag, location, url, body-bytes, body
@@ -35,7 +42,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+
+/* AddressSanitizer's redzones, shadow and quarantine roughly double a
+ * heap's resident size: max-rss-kb= is scaled by this under it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_SCALE 3
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RSS_SCALE 3
+#endif
+#endif
+#ifndef RSS_SCALE
+#define RSS_SCALE 1
+#endif
 
 static const char *status_name(cst_status st)
 {
@@ -205,7 +226,7 @@ int main(int argc, char **argv)
     char url[2048];
     char *body = NULL;
     size_t blen = 0;
-    long repeat, i, max_ms;
+    long repeat, i, max_ms, max_rss;
     struct timespec t0, t1;
 
     if (argc < 2) {
@@ -221,11 +242,13 @@ int main(int argc, char **argv)
     o.timeout_ms = num(arg(argc, argv, "timeout-ms"), 0);
     o.connect_timeout_ms = num(arg(argc, argv, "connect-timeout-ms"), 0);
     o.max_body = (size_t)num(arg(argc, argv, "max-body"), 0);
+    o.base_url = arg(argc, argv, "origin");
     op = arg(argc, argv, "op");
     if (op == NULL)
         op = "get";
     repeat = num(arg(argc, argv, "repeat"), 1);
     max_ms = num(arg(argc, argv, "max-elapsed-ms"), 0);
+    max_rss = num(arg(argc, argv, "max-rss-kb"), 0);
     if ((s = arg(argc, argv, "url")) != NULL)
         snprintf(url, sizeof(url), "%s", s);
     else {
@@ -404,6 +427,27 @@ int main(int argc, char **argv)
     if (resp.url)
         printf("url: %s\n", resp.url);
     print_body(&resp);
+    if ((s = arg(argc, argv, "then-url")) != NULL) {
+        cst_dav_response r2;
+        cst_status st2;
+
+        cst_dav_response_init(&r2);
+        memset(&err, 0, sizeof(err));
+        st2 = cst_dav_get(d, s, &r2, &err);
+        printf("then: %s\n", status_name(st2));
+        if (st2 != CST_OK)
+            printf("then-message: %s\n", err.msg);
+        cst_dav_response_fini(&r2);
+    }
+    if (max_rss > 0) {
+        struct rusage ru;
+
+        getrusage(RUSAGE_SELF, &ru);
+        if (ru.ru_maxrss <= max_rss * RSS_SCALE)
+            printf("rss: ok\n");
+        else
+            printf("rss: high %ld kB\n", (long)ru.ru_maxrss);
+    }
     if (max_ms > 0) {
         long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 +
                   (t1.tv_nsec - t0.tv_nsec) / 1000000;

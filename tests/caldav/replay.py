@@ -3,13 +3,16 @@
 spirit of curl's tests/data: each case file holds the replies the server
 gives and the requests the client must send.
 
-    replay.py serve CASE LOG     serve CASE's replies on 127.0.0.1:<any>,
-                                 print the port, record requests in LOG
+    replay.py serve CASE LOG [SECTION]
+                                 serve CASE's replies (SECTION, default
+                                 "reply") on 127.0.0.1:<any>, print the
+                                 port, record requests in LOG
     replay.py section CASE NAME PORT
                                  print a section (%CR, %NONL, %PORT done)
-    replay.py check CASE LOG OUT PORT
-                                 compare LOG with expect-request and the
-                                 driver's OUT with expect-result
+    replay.py check CASE LOG OUT PORT [LOG2]
+                                 compare LOG with expect-request, LOG2
+                                 with expect-request2 and the driver's OUT
+                                 with expect-result
 
 A case file is a list of sections, each opened by a line "--- NAME":
 
@@ -23,18 +26,29 @@ A case file is a list of sections, each opened by a line "--- NAME":
                       X-Replay-Cut: N        send N body bytes, then close
                       X-Replay-Repeat: N     the body N times over
                       X-Replay-No-Length: 1  no Content-Length; close after
+                      X-Replay-Repeat-Line: K N...  body line K
+                                             (1-based) N times over; more
+                                             K N pairs for more lines
     expect-request  the requests as recorded: "METHOD PATH", the headers
                     Host, Authorization, Depth, If-Match, If-None-Match,
                     Content-Type, Content-Length, Expect (those sent, in
                     that order), an empty line, the body
     expect-result   lines that must occur (as substrings) in the driver's
                     output; a line "!text" must not occur
+    reply2          replies of a second server (another port: "another
+                    origin"), started when the case has expect-request2
+    expect-request2 what the second server recorded (empty: nothing)
+    sweep-config    run `calsteward sweep` with this configuration instead
+                    of the driver (test-caldav-cases.sh: %TMP/secret is a
+                    0600 password file); "sweep-exit: N" ends its output
 
 In section text "%CR" stands for a carriage return, "%PORT" for the
-server's port, and a line ending in "%NONL" loses its newline.
+server's port, "%PORT2" for the second server's (REPLAY_PORT2 in the
+environment), and a line ending in "%NONL" loses its newline.
 """
 import difflib
 import http.server
+import os
 import socketserver
 import sys
 import threading
@@ -56,9 +70,13 @@ def sections(path):
     return [(n, t) for n, t in out]
 
 
+def ports(text, port):
+    return (text.replace("%PORT2", os.environ.get("REPLAY_PORT2", "0"))
+            .replace("%PORT", str(port)))
+
+
 def expand(text, port):
-    return (text.replace("%NONL\n", "").replace("%PORT", str(port))
-            .replace("%CR", "\r"))
+    return ports(text.replace("%NONL\n", ""), port).replace("%CR", "\r")
 
 
 def render_body(body):
@@ -69,8 +87,8 @@ def render_body(body):
 
 
 class State:
-    def __init__(self, case, log):
-        self.replies = [t for n, t in sections(case) if n == "reply"]
+    def __init__(self, case, log, section="reply"):
+        self.replies = [t for n, t in sections(case) if n == section]
         self.log = log
         self.records = []
         self.lock = threading.Lock()
@@ -116,6 +134,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 opts[name.lower()[9:]] = value.strip()
             else:
                 headers.append(h)
+        if "repeat-line" in opts:
+            nums = [int(x) for x in opts["repeat-line"].split()]
+            lines = body.split("\n")
+            for k, times in sorted(zip(nums[::2], nums[1::2]), reverse=True):
+                lines[k - 1:k] = [lines[k - 1]] * times
+            body = "\n".join(lines)
         data = body.encode("utf-8") * int(opts.get("repeat", "1"))
         if "no-length" in opts:
             headers.append("Connection: close")
@@ -144,9 +168,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
-def serve(case, log):
+def serve(case, log, section="reply"):
     open(log, "w").close()
-    state = State(case, log)
+    state = State(case, log, section)
     srv = Server(("127.0.0.1", 0), Handler)
     srv.state = state
     state.port = srv.server_address[1]
@@ -162,21 +186,29 @@ def section(case, name, port):
     return 1
 
 
-def check(case, log, out, port):
+def same_log(want, log, what):
+    with open(log, encoding="utf-8") as f:
+        got = f.read()
+    if got.rstrip("\n") == want.rstrip("\n"):
+        return True
+    print("# %s differ:" % what)
+    for d in difflib.unified_diff(want.rstrip("\n").split("\n"),
+                                  got.rstrip("\n").split("\n"),
+                                  "expected", "recorded", lineterm=""):
+        print("#   " + d)
+    return False
+
+
+def check(case, log, out, port, log2=None):
     secs = dict(sections(case))
     ok = True
     if "expect-request" in secs:
-        want = secs["expect-request"].replace("%PORT", str(port))
-        with open(log, encoding="utf-8") as f:
-            got = f.read()
-        if got.rstrip("\n") != want.rstrip("\n"):
-            ok = False
-            print("# requests differ:")
-            for d in difflib.unified_diff(want.rstrip("\n").split("\n"),
-                                          got.rstrip("\n").split("\n"),
-                                          "expected", "recorded",
-                                          lineterm=""):
-                print("#   " + d)
+        want = ports(secs["expect-request"], port)
+        ok = same_log(want, log, "requests") and ok
+    if "expect-request2" in secs:
+        want = ports(secs["expect-request2"], port)
+        ok = (log2 is not None and
+              same_log(want, log2, "requests to the second server")) and ok
     with open(out, encoding="utf-8", errors="replace") as f:
         lines = f.read().split("\n")
     for w in expand(secs.get("expect-result", ""), port).split("\n"):
@@ -196,12 +228,12 @@ def check(case, log, out, port):
 
 
 def main(argv):
-    if len(argv) == 4 and argv[1] == "serve":
-        return serve(argv[2], argv[3])
+    if len(argv) in (4, 5) and argv[1] == "serve":
+        return serve(*argv[2:])
     if len(argv) == 5 and argv[1] == "section":
         return section(argv[2], argv[3], argv[4])
-    if len(argv) == 6 and argv[1] == "check":
-        return check(argv[2], argv[3], argv[4], argv[5])
+    if len(argv) in (6, 7) and argv[1] == "check":
+        return check(*argv[2:])
     sys.stderr.write(__doc__)
     return 2
 
