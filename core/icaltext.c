@@ -615,3 +615,23 @@ char *cst_ical_escape_text(const char *s, size_t len, size_t *out_len)
     *out_len = o;
     return r;
 }
+
+char *cst_ical_unescape_text(const char *s, size_t len, size_t *out_len)
+{
+    size_t i, o = 0;
+    char *r = malloc(len + 1);
+
+    if (r == NULL)
+        return NULL;
+    for (i = 0; i < len; i++) {
+        if (s[i] == '\\' && i + 1 < len) {
+            i++;
+            r[o++] = (s[i] == 'n' || s[i] == 'N') ? '\n' : s[i];
+        } else {
+            r[o++] = s[i];
+        }
+    }
+    r[o] = '\0';
+    *out_len = o;
+    return r;
+}

@@ -155,5 +155,7 @@ cst_status cst_edits_apply(const cst_edits *e, const cst_icaltext *t,
 /* Escapes text as an iCalendar TEXT value (\\ \; \, \n).  Returns a heap
  * string (length in *out_len) or NULL. */
 char *cst_ical_escape_text(const char *s, size_t len, size_t *out_len);
+/* The reverse: "\\n" and "\\N" to LF, "\\x" to x.  A heap string or NULL. */
+char *cst_ical_unescape_text(const char *s, size_t len, size_t *out_len);
 
 #endif /* CST_ICALTEXT_H */

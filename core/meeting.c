@@ -10,6 +10,9 @@
 #include <stdio.h>
 
 #include "meeting.h"
+#include "block.h"
+#include "html.h"
+#include "icaltext.h"
 #include "occur.h"
 #include "policy.h"
 #include "text.h"
@@ -578,6 +581,136 @@ cst_date cst_event_local_date(const cst_event *ev, time_t start)
     return d;
 }
 
+/* The event's HTML form, if any: ALTREP of DESCRIPTION (Thunderbird),
+ * else X-ALT-DESC;FMTTYPE=text/html (Outlook).  A heap string or NULL. */
+static char *html_form(icalcomponent *comp, size_t *len)
+{
+    icalproperty *p = icalcomponent_get_first_property(
+        comp, ICAL_DESCRIPTION_PROPERTY);
+    icalparameter *par;
+    const char *v;
+    char *html;
+
+    if (p != NULL) {
+        par = icalproperty_get_first_parameter(p, ICAL_ALTREP_PARAMETER);
+        v = par ? icalparameter_get_altrep(par) : NULL;
+        if (v != NULL && (html = cst_data_url_html(v, len)) != NULL)
+            return html;
+    }
+    for (p = icalcomponent_get_first_property(comp, ICAL_X_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(comp, ICAL_X_PROPERTY)) {
+        const char *name = icalproperty_get_x_name(p);
+        const char *fmt = icalproperty_get_parameter_as_string(p, "FMTTYPE");
+
+        if (name == NULL || strcasecmp(name, "X-ALT-DESC") != 0
+            || fmt == NULL || strncasecmp(fmt, "text/html", 9) != 0)
+            continue;
+        v = icalproperty_get_x(p);
+        if (v == NULL)
+            continue;
+        return cst_ical_unescape_text(v, strlen(v), len);
+    }
+    return NULL;
+}
+
+/*
+ * The meeting text the organizer wrote (spec section 2, "Rich text"),
+ * without calsteward's block: the HTML form (ALTREP, X-ALT-DESC, or HTML
+ * inside DESCRIPTION) turned into text when the plain DESCRIPTION is
+ * empty, is HTML itself, or reads as the client's lossy copy of it (the
+ * same words: Thunderbird's plain copy drops the list numbers); else the
+ * plain DESCRIPTION -- a client that knows no HTML changed it after the
+ * HTML was written.  *text is a heap string or NULL (no text).
+ */
+static cst_status meeting_text(cst_event *ev, const char *desc, char **text,
+                               cst_error *err)
+{
+    size_t hl = 0, tl = 0, ul = 0, pl = 0, sl = 0, dl;
+    char *html = html_form(ev->comp, &hl), *ht = NULL, *unmarked = NULL;
+    char *plain = NULL;
+    int use_html = 0;
+    cst_status st = CST_OK;
+
+    *text = NULL;
+    dl = desc ? strlen(desc) : 0;
+    if (html == NULL && desc != NULL && cst_html_looks_like(desc, dl)) {
+        /* Google shows a line end in its HTML as one */
+        size_t i, o = 0;
+
+        html = malloc(dl * 5 + 1);
+        if (html == NULL)
+            return CST_ERR_NOMEM;
+        for (i = 0; i < dl; i++) {
+            if (desc[i] == '\n') {
+                memcpy(html + o, "<br>\n", 5);
+                o += 5;
+            } else {
+                html[o++] = desc[i];
+            }
+        }
+        html[o] = '\0';
+        hl = o;
+        desc = NULL; /* Google: the HTML is the plain form */
+        dl = 0;
+    }
+    if (html != NULL) {
+        if (hl > CST_MAX_TEXT_BYTES) {
+            cst_error_set(err, 0, "the HTML description of %s is %zu bytes, "
+                          "over the limit of %u", ev->uid, hl,
+                          CST_MAX_TEXT_BYTES);
+            st = CST_ERR_TOO_LARGE;
+            goto done;
+        }
+        st = cst_html_to_text(html, hl, 1, &ht, &tl);
+        if (st != CST_OK)
+            goto done;
+        plain = desc ? cst_block_strip(desc, dl, &pl) : NULL;
+        if (desc != NULL && plain == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+        use_html = plain == NULL || pl == 0;
+        if (!use_html) {
+            char *a = cst_block_strip(ht, tl, &sl);
+
+            st = cst_html_to_text(html, hl, 0, &unmarked, &ul);
+            if (a == NULL || st != CST_OK) {
+                free(a);
+                st = st != CST_OK ? st : CST_ERR_NOMEM;
+                goto done;
+            }
+            use_html = cst_text_same_words(plain, pl, a, sl);
+            free(a);
+            if (!use_html) {
+                a = cst_block_strip(unmarked, ul, &sl);
+                if (a == NULL) {
+                    st = CST_ERR_NOMEM;
+                    goto done;
+                }
+                use_html = cst_text_same_words(plain, pl, a, sl);
+                free(a);
+            }
+        }
+        ev->rich = use_html;
+    }
+    if (use_html) {
+        *text = cst_block_strip(ht, tl, &sl);
+    } else if (plain != NULL) {
+        *text = plain;
+        plain = NULL;
+    } else if (desc != NULL) {
+        *text = cst_block_strip(desc, dl, &sl);
+    }
+    if ((use_html || desc != NULL) && *text == NULL)
+        st = CST_ERR_NOMEM;
+done:
+    free(html);
+    free(ht);
+    free(unmarked);
+    free(plain);
+    return st;
+}
+
 static cst_status load_text(cst_event *ev, time_t start, cst_error *err)
 {
     const char *desc = icalcomponent_get_description(ev->comp);
@@ -588,16 +721,16 @@ static cst_status load_text(cst_event *ev, time_t start, cst_error *err)
 
     ev->has_attach = icalcomponent_get_first_property(
                          ev->comp, ICAL_ATTACH_PROPERTY) != NULL;
-    if (desc != NULL) {
-        if (strlen(desc) > CST_MAX_TEXT_BYTES) {
-            cst_error_set(err, 0, "DESCRIPTION of %s is %zu bytes, over "
-                          "the limit of %u", ev->uid, strlen(desc),
-                          CST_MAX_TEXT_BYTES);
-            return CST_ERR_TOO_LARGE;
-        }
-        ev->description = strdup(desc);
-        if (ev->description == NULL)
-            return CST_ERR_NOMEM;
+    if (desc != NULL && strlen(desc) > CST_MAX_TEXT_BYTES) {
+        cst_error_set(err, 0, "DESCRIPTION of %s is %zu bytes, over the "
+                      "limit of %u", ev->uid, strlen(desc),
+                      CST_MAX_TEXT_BYTES);
+        return CST_ERR_TOO_LARGE;
+    }
+    st = meeting_text(ev, desc, &ev->description, err);
+    if (st != CST_OK)
+        return st;
+    if (ev->description != NULL) {
         st = cst_sections_parse(ev->description, strlen(ev->description),
                                 &ev->sections);
         if (st != CST_OK)

@@ -42,7 +42,10 @@ typedef struct cst_event {
     int urgent;                 /* CATEGORIES hold an urgent category */
     int has_attach;
     time_t agenda_sent, materials_sent, minutes_sent; /* 0 = no stamp */
-    char *description;          /* unescaped, or NULL */
+    char *description;          /* the organizer's text (unescaped, from
+                                   the form read, calsteward's block
+                                   left out), or NULL */
+    int rich;                   /* 1: read from an HTML form */
     cst_sections sections;      /* spans into description */
     cst_agenda agenda;
     cst_actions actions;        /* from the minutes' action items */

@@ -18,6 +18,8 @@
 #include "text.h"
 #include "tz.h"
 #include "util.h"
+#include "block.h"
+#include "html.h"
 
 #define MAX_BLOCK_FINDINGS 12
 
@@ -338,80 +340,292 @@ out:
     return st;
 }
 
-/* Returns where the line breaks (at most two escaped "\n") written
- * before a block's marker at m begin, not going back past base. */
-static const char *before_breaks(const char *base, const char *m)
+/* Returns 1 when the escaped line holds only blanks. */
+static int blank_line(const cst_tline *l)
 {
-    int k;
+    size_t i;
 
-    for (k = 0; k < 2 && m - base >= 2 && m[-2] == '\\'
-                && (m[-1] == 'n' || m[-1] == 'N');
-         k++)
-        m -= 2;
-    return m;
-}
-
-/* Returns 1 when s holds only blanks and line breaks (escaped TEXT). */
-static int blank_text(const char *s)
-{
-    for (; *s != '\0'; s++) {
-        if (*s == '\\' && (s[1] == 'n' || s[1] == 'N'))
-            s++;
-        else if (*s != ' ' && *s != '\t')
+    for (i = 0; i < l->len; i++) {
+        if (l->text[i] != ' ' && l->text[i] != '\t')
             return 0;
     }
     return 1;
 }
 
 /*
- * Splits s (an escaped TEXT value) into the organizer's text and the
- * generated blocks.  A block runs from its begin marker to its end
- * marker (or to the end of s) and takes the two line breaks before it.
- * *keep is the length of the text before the first block.  Returns what
- * the organizer wrote after a block's end marker -- a client puts the
- * cursor at the end of the text, so minutes are often typed there -- as
- * a heap string, "" when that is nothing or only white space; NULL when
- * out of memory.
+ * Splits s (an escaped TEXT value) into the organizer's text and
+ * calsteward's lines (cst_block_mark).  *keep is how many bytes of s stay
+ * as they are: up to calsteward's first line, less the two line breaks
+ * written before a block, or all of s when calsteward wrote nothing there
+ * (*has_own 0).  Returns the organizer's lines after that point -- the
+ * ones typed inside an old block or after it -- joined by "\n", as a heap
+ * string ("" when none); NULL when out of memory.
  */
-static char *organizer_part(const char *s, size_t *keep)
+static char *organizer_part(const char *s, size_t *keep, int *has_own)
 {
-    size_t len = strlen(s), o = 0;
-    const char *p, *m, *e, *stop;
-    char *rest = malloc(len + 1);
+    size_t len = strlen(s), n = 0, i, k, o = 0, first;
+    cst_tline *lines = cst_block_lines(s, len, 1, &n);
+    unsigned char *own = lines ? malloc(n + 1) : NULL;
+    char *rest = own ? malloc(len + 1) : NULL;
 
-    if (rest == NULL)
+    if (rest == NULL) {
+        free(lines);
+        free(own);
         return NULL;
+    }
     rest[0] = '\0';
-    m = strstr(s, "-- calsteward: generated");
-    if (m == NULL) {
+    cst_block_mark(lines, n, own);
+    for (first = 0; first < n && !own[first]; first++)
+        ;
+    *has_own = first < n;
+    if (first == n) {
         *keep = len;
-        return rest;
+        goto done;
     }
-    *keep = (size_t)(before_breaks(s, m) - s);
-    while (m != NULL) {
-        e = strstr(m, CST_BLOCK_END);
-        if (e == NULL)
-            break;
-        p = e + strlen(CST_BLOCK_END);
-        m = strstr(p, "-- calsteward: generated");
-        stop = m != NULL ? before_breaks(p, m) : s + len;
-        memcpy(rest + o, p, (size_t)(stop - p));
-        o += (size_t)(stop - p);
+    /* the two line breaks written before a block go with it */
+    k = lines[first].start;
+    for (i = 0; i < 2 && k >= 2 && s[k - 2] == '\\'
+                && (s[k - 1] == 'n' || s[k - 1] == 'N');
+         i++)
+        k -= 2;
+    *keep = k;
+    for (i = first; i < n; i++) {
+        if (own[i] || (o == 0 && blank_line(&lines[i])))
+            continue;
+        if (o > 0) {
+            memcpy(rest + o, "\\n", 2);
+            o += 2;
+        }
+        memcpy(rest + o, lines[i].text, lines[i].len);
+        o += lines[i].len;
     }
+    /* trailing empty lines go */
+    while (o >= 2 && rest[o - 2] == '\\' && (rest[o - 1] == 'n'
+                                             || rest[o - 1] == 'N'))
+        o -= 2;
+    while (o > 0 && (rest[o - 1] == ' ' || rest[o - 1] == '\t'))
+        o--;
     rest[o] = '\0';
-    if (blank_text(rest))
-        rest[0] = '\0';
+done:
+    free(lines);
+    free(own);
     return rest;
 }
 
+/* The new escaped value of a plain DESCRIPTION old: the organizer's text
+ * (bytes of old kept up to *keep), the lines moved out of an old block,
+ * then two line breaks and esc (the escaped block, el bytes; none when
+ * el is 0).  Returns the part after *keep as a heap string (*app_len
+ * bytes) or NULL when out of memory. */
+static char *plain_tail(const char *old, const char *esc, size_t el,
+                        size_t *keep, size_t *app_len)
+{
+    int has_own = 0;
+    char *rest = organizer_part(old, keep, &has_own), *app;
+    size_t rl, sep, lead, o = 0;
+
+    if (rest == NULL)
+        return NULL;
+    rl = strlen(rest);
+    lead = (*keep > 0 && rl > 0) ? 2 : 0;
+    sep = (el > 0 && *keep + rl > 0) ? 4 : 0;
+    app = malloc(lead + rl + sep + el + 1);
+    if (app == NULL) {
+        free(rest);
+        return NULL;
+    }
+    memcpy(app, "\\n", lead);
+    o = lead;
+    memcpy(app + o, rest, rl);
+    o += rl;
+    memcpy(app + o, "\\n\\n", sep);
+    o += sep;
+    if (el > 0)
+        memcpy(app + o, esc, el);
+    o += el;
+    app[o] = '\0';
+    *app_len = o;
+    free(rest);
+    return app;
+}
+
+/* The property line i with its value replaced by value (and, when alt
+ * is not NULL, its ALTREP parameter by "alt"): a heap string or NULL. */
+static char *with_value(const cst_icaltext *t, size_t i, const char *value,
+                        const char *alt)
+{
+    char *line = cst_icaltext_line(t, i), *v = cst_icaltext_value(t, i);
+    size_t hl, k, ps = 0, pe = 0;
+    char q = 0;
+    cst_sbuf b = {NULL, 0, 0, 0};
+
+    if (line == NULL || v == NULL) {
+        free(line);
+        free(v);
+        return NULL;
+    }
+    hl = strlen(line) - strlen(v) - 1; /* name and parameters */
+    if (alt != NULL) {
+        for (k = 0; k < hl; k++) {
+            if (q) {
+                if (line[k] == '"')
+                    q = 0;
+                continue;
+            }
+            if (line[k] == '"') {
+                q = 1;
+            } else if (line[k] == ';' && strncasecmp(line + k + 1, "ALTREP=", 7)
+                                             == 0) {
+                ps = k + 8;
+                pe = ps;
+                if (line[pe] == '"') {
+                    pe++;
+                    while (pe < hl && line[pe] != '"')
+                        pe++;
+                    if (pe < hl)
+                        pe++;
+                } else {
+                    while (pe < hl && line[pe] != ';' && line[pe] != ':')
+                        pe++;
+                }
+                break;
+            }
+        }
+    }
+    if (ps > 0) {
+        cst_sbuf_put(&b, line, ps);
+        cst_sbuf_str(&b, "\"");
+        cst_sbuf_str(&b, alt);
+        cst_sbuf_str(&b, "\"");
+        cst_sbuf_put(&b, line + pe, hl - pe);
+    } else {
+        cst_sbuf_put(&b, line, hl);
+    }
+    cst_sbuf_str(&b, ":");
+    cst_sbuf_str(&b, value);
+    free(line);
+    free(v);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/*
+ * Replaces the escaped value of property i by nv, keeping the raw bytes
+ * and folds of the longest prefix the old value (ov) and nv share (never
+ * splitting an escape); what follows is folded on from there.
+ */
+static cst_status value_edit(cst_edits *e, const cst_icaltext *t, size_t i,
+                             const char *ov, const char *nv)
+{
+    size_t p = 0, nl = strlen(nv), r, ls, fl, k, last;
+    char *fold = NULL;
+    cst_status st;
+
+    while (ov[p] != '\0' && ov[p] == nv[p])
+        p++;
+    /* an escape is one unit: do not keep half of it */
+    for (k = 0, last = 0; k < p; k += (ov[k] == '\\' && ov[k + 1]) ? 2 : 1)
+        last = k;
+    if (k > p)
+        p = last;
+    /* nor half of a UTF-8 sequence */
+    while (p > 0 && ((unsigned char)ov[p] & 0xC0) == 0x80)
+        p--;
+    r = p > 0 ? cst_icaltext_raw_offset(t, i, p - 1) + 1 : t->props[i].colon + 1;
+    for (ls = r; ls > 0 && t->buf[ls - 1] != '\n' && t->buf[ls - 1] != '\r';)
+        ls--;
+    fl = 0;
+    if (nl > p) {
+        fold = cst_ical_fold(nv + p, nl - p, r - ls, t->eol, &fl);
+        if (fold == NULL)
+            return CST_ERR_NOMEM;
+        fl -= strlen(t->eol);
+    }
+    st = cst_edits_raw(e, r, cst_icaltext_value_end(t, i) - r,
+                       fold ? fold : "", fl);
+    free(fold);
+    return st;
+}
+
+/* HTML (unescaped, hl bytes) with the new block; *changed 0 when it is
+ * what it was.  A heap string or NULL (out of memory, *st set). */
+static char *html_block(const char *html, size_t hl, const char *block,
+                        size_t block_len, int *changed, size_t *nl,
+                        cst_status *st)
+{
+    char *nh = NULL;
+
+    *st = cst_html_with_block(html, hl, block, block_len, &nh, nl);
+    if (*st != CST_OK)
+        return NULL;
+    *changed = *nl != hl || memcmp(nh, html, hl) != 0;
+    return nh;
+}
+
+/* X-ALT-DESC;FMTTYPE=text/html (Outlook): the block, as HTML. */
+static cst_status alt_desc(cst_edits *e, const cst_icaltext *t, int comp,
+                           const char *block, size_t block_len)
+{
+    int xi, k, changed = 0;
+    char *fmt, *old, *html, *nh, *esc;
+    size_t hl, nl, el;
+    cst_status st = CST_OK;
+
+    for (k = 0; (xi = cst_icaltext_find_prop(t, comp, "X-ALT-DESC", k)) >= 0;
+         k++) {
+        fmt = cst_icaltext_param(t, (size_t)xi, "FMTTYPE");
+        if (fmt != NULL && strncasecmp(fmt, "text/html", 9) == 0) {
+            free(fmt);
+            break;
+        }
+        free(fmt);
+    }
+    if (xi < 0)
+        return CST_OK;
+    old = cst_icaltext_value(t, (size_t)xi);
+    html = old ? cst_ical_unescape_text(old, strlen(old), &hl) : NULL;
+    free(old);
+    if (html == NULL)
+        return CST_ERR_NOMEM;
+    nh = html_block(html, hl, block, block_len, &changed, &nl, &st);
+    free(html);
+    if (nh == NULL || !changed) {
+        free(nh);
+        return st;
+    }
+    esc = cst_ical_escape_text(nh, nl, &el);
+    free(nh);
+    old = esc ? cst_icaltext_value(t, (size_t)xi) : NULL;
+    st = old ? value_edit(e, t, (size_t)xi, old, esc) : CST_ERR_NOMEM;
+    free(old);
+    free(esc);
+    return st;
+}
+
+/*
+ * Writes the block into every form of the description a client shows
+ * (spec section 4): the plain DESCRIPTION (its own bytes and folds kept
+ * up to the organizer's last line), Thunderbird's ALTREP data: URL and
+ * Outlook's X-ALT-DESC (as HTML), or Google's HTML inside DESCRIPTION
+ * (as HTML, never "\n" lines inside an HTML string).  The organizer's
+ * lines inside an old block move above the new one in each form.
+ */
 static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
                               const char *block, size_t block_len)
 {
-    char *old = NULL, *esc = NULL, *fold = NULL, *app = NULL, *rest = NULL;
-    size_t el = 0, keep = 0, r, ls, fl, al, rl, sep, lead;
-    int di = cst_icaltext_find_prop(t, comp, "DESCRIPTION", 0);
-    cst_status st = CST_OK;
+    char *old = NULL, *esc = NULL, *fold = NULL, *app = NULL, *un = NULL;
+    char *alt = NULL, *html = NULL, *nh = NULL, *url = NULL, *val = NULL;
+    char *line = NULL;
+    size_t el = 0, keep = 0, r, ls, fl, al = 0, ul, hl, nl, comma;
+    int di = cst_icaltext_find_prop(t, comp, "DESCRIPTION", 0), changed = 0;
+    cst_status st;
 
+    st = alt_desc(e, t, comp, block, block_len);
+    if (st != CST_OK)
+        return st;
     if (block_len > 0) {
         esc = cst_ical_escape_text(block, block_len, &el);
         if (esc == NULL)
@@ -431,33 +645,54 @@ static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
         goto out;
     }
     old = cst_icaltext_value(t, (size_t)di);
-    rest = old != NULL ? organizer_part(old, &keep) : NULL;
-    if (rest == NULL) {
+    un = old ? cst_ical_unescape_text(old, strlen(old), &ul) : NULL;
+    if (un == NULL) {
         st = CST_ERR_NOMEM;
         goto out;
     }
-    /* text after an old block moves before the new one; with nothing
-     * before it, without its leading line breaks */
-    lead = 0;
-    if (keep == 0) {
-        while (rest[lead] == '\\'
-               && (rest[lead + 1] == 'n' || rest[lead + 1] == 'N'))
-            lead += 2;
+    if (cst_html_looks_like(un, ul)) {
+        /* Google: HTML is the DESCRIPTION */
+        nh = html_block(un, ul, block, block_len, &changed, &nl, &st);
+        if (nh == NULL || !changed)
+            goto out;
+        free(esc);
+        esc = cst_ical_escape_text(nh, nl, &el);
+        st = esc ? value_edit(e, t, (size_t)di, old, esc) : CST_ERR_NOMEM;
+        goto out;
     }
-    rl = strlen(rest + lead);
-    /* what follows the organizer's text: that rest, then nothing, or two
-     * line breaks and the block */
-    sep = (block_len > 0 && keep + rl > 0) ? 4 : 0;
-    al = rl + (block_len > 0 ? sep + el : 0);
-    app = malloc(al + 1);
+    app = plain_tail(old, esc ? esc : "", el, &keep, &al);
     if (app == NULL) {
         st = CST_ERR_NOMEM;
         goto out;
     }
-    memcpy(app, rest + lead, rl + 1);
-    if (block_len > 0) {
-        memcpy(app + rl, "\\n\\n", sep);
-        memcpy(app + rl + sep, esc, el + 1);
+    alt = cst_icaltext_param(t, (size_t)di, "ALTREP");
+    html = alt ? cst_data_url_html(alt, &hl) : NULL;
+    if (html != NULL) {
+        /* Thunderbird: the HTML it shows, in the data: URL */
+        nh = html_block(html, hl, block, block_len, &changed, &nl, &st);
+        if (nh == NULL)
+            goto out;
+        comma = (size_t)(strchr(alt, ',') - alt) + 1;
+        url = changed ? cst_data_url_encode(alt, comma, nh, nl, &ul) : NULL;
+        if (changed && url == NULL) {
+            st = CST_ERR_NOMEM;
+            goto out;
+        }
+        if (changed
+            || !(strlen(old) == keep + al && memcmp(old + keep, app, al) == 0)) {
+            val = malloc(keep + al + 1);
+            if (val == NULL) {
+                st = CST_ERR_NOMEM;
+                goto out;
+            }
+            memcpy(val, old, keep);
+            memcpy(val + keep, app, al + 1);
+            line = with_value(t, (size_t)di, val, url);
+            st = line ? cst_edits_replace(e, t, (size_t)di, line,
+                                          strlen(line))
+                      : CST_ERR_NOMEM;
+        }
+        goto out;
     }
     if (strlen(old) == keep + al && memcmp(old + keep, app, al) == 0)
         goto out; /* unchanged */
@@ -486,10 +721,16 @@ static cst_status description(cst_edits *e, const cst_icaltext *t, int comp,
                        fold ? fold : "", fl);
 out:
     free(old);
-    free(rest);
+    free(un);
     free(esc);
     free(fold);
     free(app);
+    free(alt);
+    free(html);
+    free(nh);
+    free(url);
+    free(val);
+    free(line);
     return st;
 }
 

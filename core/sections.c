@@ -12,6 +12,7 @@
  * under it does not end the agenda.
  */
 #include "sections.h"
+#include "block.h"
 #include "text.h"
 
 #include <string.h>
@@ -235,23 +236,6 @@ static int match_heading(const char *s, size_t len, cst_section_kind *kind,
     return 0;
 }
 
-/* Returns 1 when the line is a begin (1) or end (2) marker of the block
- * calsteward appends, else 0.  Matched loosely, in case a client turned
- * "--" into a dash. */
-static int block_marker(const char *s, size_t len)
-{
-    size_t tl;
-    const char *t = cst_trim(s, len, &tl);
-
-    if (tl == 0 || tl > 200)
-        return 0;
-    if (cst_find_ci(t, tl, "calsteward: generated") != (size_t)-1)
-        return 1;
-    if (cst_find_ci(t, tl, "end of calsteward") != (size_t)-1)
-        return 2;
-    return 0;
-}
-
 /* Returns 1 when s[0..len) holds only white space. */
 static int blank(const char *s, size_t len)
 {
@@ -311,11 +295,11 @@ cst_status cst_sections_parse(const char *text, size_t len, cst_sections *out)
     while (cst_lines_next(&it, &line, &ll)) {
         lstart = (size_t)(line - text);
         if (in_block) {
-            if (block_marker(line, ll) == 2)
+            if (cst_block_marker(line, ll) == 2)
                 in_block = 0;
             continue;
         }
-        if (block_marker(line, ll) == 1) {
+        if (cst_block_marker(line, ll) == 1) {
             if (cur >= 0)
                 close_span(text, start, lstart, &out->sec[cur]);
             cur = -1;

@@ -296,7 +296,10 @@ def check(old, new, rng):
                 raise Problem("event %d: %d blocks" % (v,
                                                        nv.count(BEGIN_MARK)))
             if BEGIN_MARK in nv:
-                if not nv.endswith(BLOCK_END):
+                # HTML (Google's DESCRIPTION): the block is a <div> at the
+                # end of the body
+                tail = re.sub(r"(</div>|</body>|</html>|\s)*$", "", nv)
+                if not tail.endswith(BLOCK_END):
                     raise Problem("event %d: the block is not at the end" % v)
                 if BLOCK_BEGIN not in nv:
                     raise Problem("event %d: a mangled begin marker" % v)

@@ -186,12 +186,14 @@ def put(c, path, body, ctype="text/calendar; charset=utf-8", **kw):
 class Echo:
     """Records the bytes of every PUT that reaches it (after Apache and
     the module) and answers 201 with an ETag, as a CalDAV server would;
-    a GET (the module's read of the stored copy) is answered 404, or 401
-    without Basic credentials of a known user, and recorded in `gets`."""
+    a GET (the module's read of the stored copy) is answered with what a
+    case put in `files` for that path (200) or 404, 401 without Basic
+    credentials of a known user, and recorded in `gets`."""
 
     def __init__(self, port):
         seen = self.seen = {}
         gets = self.gets = []
+        files = self.files = {}
 
         class H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -223,9 +225,15 @@ class Echo:
                 a = self.headers.get("Authorization", "")
                 gets.append((self.path, a))
                 good = a in [auth(u) for u in USERS]
-                self.send_response(404 if good else 401)
-                self.send_header("Content-Length", "0")
+                body = files.get(self.path) if good else None
+                self.send_response(401 if not good else
+                                   200 if body is not None else 404)
+                if body is not None:
+                    self.send_header("Content-Type", "text/calendar")
+                self.send_header("Content-Length", str(len(body or b"")))
                 self.end_headers()
+                if body is not None:
+                    self.wfile.write(body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), H)
         self.httpd.daemon_threads = True
@@ -694,6 +702,7 @@ def s_tasks(e, client):
         # "unchanged" is that the module passes those bytes on as they are
         # (the echo backend receives them)
         ep = "/echo/rewrite-%s.ics" % uid
+        e.echo.files[ep] = g.body  # what the server holds
         put(e.A, ep, g.body)
         kept = (r.h("etag") is None
                 and e.echo.seen.get(ep, (None,))[0] == g.body)
