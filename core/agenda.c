@@ -15,6 +15,8 @@
  *   - a field line for the item before it ("goal: X", "owner: X",
  *     "duration: X", with or without a list marker), or a list item
  *     indented deeper than the first item (a sub-point: ignored);
+ *   - an indented line without a marker counts as a list item (the
+ *     plain copy Thunderbird derives from an HTML list);
  *   - anything else, which is ignored.
  */
 #include "agenda.h"
@@ -768,6 +770,20 @@ static cst_status parse_line(parser *ps, const char *raw, size_t rawlen,
                 return complete_last(ps, fk, val);
             return CST_OK;
         }
+        return list_item(ps, c, line);
+    }
+    if (indent >= 2 && memchr(s, '|', sl) == NULL
+        && memchr(s, '\t', sl) == NULL) {
+        /* an indented line without a marker: how Thunderbird's plain
+         * copy writes the items of an HTML list */
+        c = mkcell(s, sl);
+        fk = field_line(c, &val);
+        if (fk != COL_OTHER)
+            return complete_last(ps, fk, val);
+        if (ps->base_indent < 0)
+            ps->base_indent = indent;
+        if (indent > ps->base_indent + 1)
+            return CST_OK; /* a sub-point */
         return list_item(ps, c, line);
     }
     if (memchr(s, '|', sl) != NULL) {

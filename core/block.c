@@ -8,6 +8,7 @@
  * have changed since the block was written.
  */
 #include "block.h"
+#include "sections.h"
 #include "text.h"
 
 #include <stdlib.h>
@@ -129,8 +130,8 @@ static int heading_like(const cst_tline *l)
     size_t tl;
     const char *t = cst_trim(l->text, l->len, &tl);
 
-    if (tl == 0 || tl > 80)
-        return 0;
+    if (tl == 0 || tl > 80 || cst_sections_is_heading(t, tl))
+        return 0; /* the organizer's "Minutes:" is no heading of ours */
     return t[tl - 1] == ':'
            || (tl >= 3 && memcmp(t + tl - 3, "\xEF\xBC\x9A", 3) == 0);
 }

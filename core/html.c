@@ -217,8 +217,7 @@ cst_status cst_html_to_text(const char *html, size_t len, int markers,
         return CST_ERR_TOO_LARGE;
     doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                          HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                             | HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED
-                             | HTML_PARSE_COMPACT);
+                             | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT);
     memset(&w, 0, sizeof(w));
     w.b = &b;
     w.markers = markers;
@@ -513,14 +512,15 @@ oom:
 }
 
 /* Extends the removal of [*a, *b) over the opening tags right before it
- * and as many closing tags right after it, then one <br>. */
+ * that closing tags right after it match (a wrapper of only this), then
+ * over one <br> that ends it. */
 static void widen(const char *html, size_t len, size_t *a, size_t *b)
 {
-    size_t opened = 0, i, t;
+    size_t opens[8], opened = 0, i, t;
     char name[16];
     int closing;
 
-    for (;;) {
+    while (opened < 8) {
         i = *a;
         while (i > 0 && (html[i - 1] == ' ' || html[i - 1] == '\n'
                          || html[i - 1] == '\r' || html[i - 1] == '\t'))
@@ -535,28 +535,41 @@ static void widen(const char *html, size_t len, size_t *a, size_t *b)
             || closing || strcmp(name, "br") == 0 || name[0] == '!'
             || strcmp(name, "body") == 0 || strcmp(name, "html") == 0)
             break;
+        opens[opened++] = *a; /* where the removal began before this tag */
         *a = t;
-        opened++;
     }
+    i = 0; /* closed */
     for (;;) {
-        i = *b;
-        while (i < len && (html[i] == ' ' || html[i] == '\n' || html[i] == '\r'
-                           || html[i] == '\t'))
-            i++;
-        if (i >= len || html[i] != '<')
+        size_t j = *b;
+
+        while (j < len && (html[j] == ' ' || html[j] == '\n'
+                           || html[j] == '\r' || html[j] == '\t'))
+            j++;
+        if (j >= len || html[j] != '<')
             break;
-        t = tag_at(html + i, len - i, name, sizeof(name), &closing);
+        t = tag_at(html + j, len - j, name, sizeof(name), &closing);
         if (t == 0)
             break;
-        if (closing && opened > 0) {
-            opened--;
-            *b = i + t;
+        if (closing && i < opened) {
+            i++;
+            *b = j + t;
             continue;
         }
-        if (!closing && strcmp(name, "br") == 0 && opened == 0) {
-            *b = i + t;
-        }
         break;
+    }
+    /* the opening tags no closing tag matched stay */
+    if (i < opened)
+        *a = opens[i];
+    /* a <br> that ended the removed line goes with it */
+    t = *b;
+    while (t < len && (html[t] == ' ' || html[t] == '\n' || html[t] == '\r'
+                       || html[t] == '\t'))
+        t++;
+    if (t < len && html[t] == '<') {
+        size_t tl = tag_at(html + t, len - t, name, sizeof(name), &closing);
+
+        if (tl > 0 && !closing && strcmp(name, "br") == 0)
+            *b = t + tl;
     }
 }
 

@@ -335,6 +335,14 @@ cst_status cst_sections_parse(const char *text, size_t len, cst_sections *out)
     return CST_OK;
 }
 
+int cst_sections_is_heading(const char *s, size_t len)
+{
+    cst_section_kind kind;
+    size_t body;
+
+    return match_heading(s, len, &kind, &body);
+}
+
 int cst_span_has_text(const cst_span *sp)
 {
     if (sp == NULL || !sp->present || sp->text == NULL)

@@ -55,6 +55,9 @@ typedef struct cst_sections {
  */
 cst_status cst_sections_parse(const char *text, size_t len, cst_sections *out);
 
+/* Returns 1 when the line is a section heading of spec section 2. */
+int cst_sections_is_heading(const char *s, size_t len);
+
 /* Returns 1 when the span holds anything but white space. */
 int cst_span_has_text(const cst_span *sp);
 

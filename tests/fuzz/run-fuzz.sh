@@ -105,7 +105,7 @@ cat >"$tmp/dict" <<'DEOF'
 "\xf0\x9f\x8f\xa2"
 DEOF
 
-from="own seeds, tests/data/hostile"
+from="own seeds, tests/data/hostile, richtext"
 extra=""
 if [ -n "${CORPUS:-}" ] && [ -d "$CORPUS" ]; then
     extra=$CORPUS
@@ -125,7 +125,8 @@ run() {
     "$tmp/$name" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 \
         -timeout=10 -max_len=8192 -dict="$tmp/dict" -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$tmp/grown-$name" "$tmp/seeds" \
-        "$srcdir/tests/data/hostile" $extra >"$tmp/run-$name.log" 2>&1
+        "$srcdir/tests/data/hostile" "$srcdir/tests/data/richtext" $extra \
+        >"$tmp/run-$name.log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/run-$name.log")

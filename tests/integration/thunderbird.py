@@ -18,7 +18,11 @@ and starts Thunderbird headless with -marionette.  This script:
   4       the organizer adds minutes with action items (modifyItem); after
           refreshes, Thunderbird's task list holds each action item with
           its due date;
-  5       a screenshot of the Tasks tab is saved (--artefact).
+  5       a screenshot of the Tasks tab is saved (--artefact);
+  6       the editor's path: a second meeting written through
+          descriptionHTML (what the event dialog sets), then minutes the
+          same way; what Thunderbird shows (descriptionHTML) carries the
+          current timetable, and the action item reaches the task list.
 
 Everything Thunderbird does here goes through the calendar API in chrome
 context -- what the UI's dialogs call -- not through raw HTTP.
@@ -41,7 +45,7 @@ BEGIN = "-- calsteward: generated - edits here are replaced --"
 END = "-- end of calsteward --"
 REALM = "Radicale - Password Required"      # Radicale's default [auth] realm
 TZID = "Asia/Shanghai"                      # no DST: a stable timetable
-PLAN = 15
+PLAN = 20
 
 
 # ---- TAP -------------------------------------------------------------------
@@ -121,6 +125,7 @@ function plain(item) {
     id: item.id, title: item.title,
     type: item.isEvent() ? "event" : "todo",
     desc: item.descriptionText,
+    html: item.descriptionHTML,
     agendaSent: item.getProperty("X-CALSTEWARD-AGENDA-SENT"),
     minutesSent: item.getProperty("X-CALSTEWARD-MINUTES-SENT"),
     sd: item.getProperty("STRUCTURED-DATA"),
@@ -492,6 +497,107 @@ def steps(m, a):
          and all(t in rows for t, _ in actions),
          "5: Tasks tab shows the action items; screenshot %s (%d bytes)"
          % (a.artefact, len(png)), rows)
+
+    # -- 6: the editor's path: the organizer writes the agenda through
+    # descriptionHTML (what the event dialog sets on save), then the
+    # minutes the same way; what Thunderbird shows is that HTML
+    uid2 = "tbh-%s@example.com" % uuid.uuid4()
+    start2 = start + dt.timedelta(days=1)
+    html1 = ("<p><b>Goal:</b> decide the Q3 budget split</p>"
+             "<p><b>Agenda:</b></p><ol>"
+             "<li>Review of last action items (10 min, Alice)</li>"
+             "<li>Q3 budget split (25 min, Bob)</li>"
+             "<li>Hiring plan for H2 (15 min, Carol)</li></ol>"
+             "<p><b>Materials:</b></p><ul><li>budget-q3-draft.xlsx</li></ul>")
+    added = run(m, r"""
+      let [uid, start, tzid, html] = args;
+      let calendar = cal.manager.getCalendarById("cst-cal");
+      let tz = cal.timezoneService.getTimezone(tzid);
+      let ev = new CalEvent();
+      ev.id = uid;
+      ev.title = "Q3 budget review (HTML)";
+      let s = cal.createDateTime(start);
+      s.timezone = tz;
+      let e = s.clone();
+      e.hour += 1;
+      ev.startDate = s;
+      ev.endDate = e;
+      let org = new CalAttendee();
+      org.id = "mailto:alice@example.com";
+      org.commonName = "Alice";
+      org.isOrganizer = true;
+      ev.organizer = org;
+      for (let [n, cn] of [["bob", "Bob"], ["carol", "Carol"]]) {
+        let at = new CalAttendee();
+        at.id = "mailto:" + n + "@example.com";
+        at.commonName = cn;
+        at.participationStatus = "NEEDS-ACTION";
+        ev.addAttendee(at);
+      }
+      ev.descriptionHTML = html;
+      return plain(await calendar.addItem(ev));
+    """, [uid2, start2.strftime("%Y%m%dT%H%M%S"), TZID, html1], timeout=40)
+    stored = server_event(client, cal_url, uid2)
+    T.ok(added.get("id") == uid2 and "ALTREP=" in stored.replace("\r\n ", "")
+         and re.search(r'^STRUCTURED-DATA;[^:]*SCHEMA="urn:calsteward:'
+                       r'agenda:1"[^:]*:<agenda ', stored, re.M),
+         "6: server: the HTML agenda read (STRUCTURED-DATA), ALTREP kept",
+         added, stored)
+    want_html = ["10:00–10:10&nbsp; Review of last action items — Alice",
+                 "10:10–10:35&nbsp; Q3 budget split — Bob",
+                 "10:50–11:00&nbsp; Buffer"]
+
+    def mine2(res):
+        return next((i for i in res["items"] if i["id"] == uid2), None)
+    res, secs = wait_until(
+        m, "html stamp", fetch("cst-cal", EVENTS),
+        lambda r: (mine2(r) or {}).get("agendaSent"), 60)
+    ev2 = mine2(res) or {}
+    shown = ev2.get("html") or ""
+    T.ok(BEGIN in shown and all(w in shown for w in want_html)
+         and shown.count(BEGIN) == 1
+         and shown.startswith("<p><b>Goal:</b>"),
+         "6: what Thunderbird shows (descriptionHTML) carries the timetable "
+         "after its refresh (%.1f s)" % secs, shown,
+         todo=MANGLED if BEGIN in shown and mangled_only(shown, want_html)
+         else None)
+    d3 = (start2 + dt.timedelta(days=9)).strftime("%Y-%m-%d")
+    minutes_html = ("<p><b>Minutes:</b></p><p>Action items:</p><ul>"
+                    "<li>Book the offsite venue — Carol — %s — a signed "
+                    "contract — high</li></ul>" % d3)
+    run(m, r"""
+      let [uid, minutes] = args;
+      let calendar = cal.manager.getCalendarById("cst-cal");
+      let old = (await calendar.getItemsAsArray(CI.ITEM_FILTER_TYPE_EVENT,
+                                                0, null, null))
+                .find(i => i.id == uid);
+      let nu = old.clone();
+      nu.descriptionHTML = old.descriptionHTML + minutes;
+      return plain(await calendar.modifyItem(nu, old));
+    """, [uid2, minutes_html], timeout=40)
+    stored = server_event(client, cal_url, uid2)
+    T.ok(re.search(r"^X-CALSTEWARD-MINUTES-SENT:", stored, re.M),
+         "6: server: the minutes typed after the block, in the editor's "
+         "HTML, are read (MINUTES-SENT)", stored)
+    act = ("Book the offsite venue", d3.replace("-", ""))
+    res, secs = wait_until(
+        m, "html task", fetch("cst-tasks", TODOS_ALL),
+        lambda r: any((i["title"], i["due"]) == act and
+                      i["kind"] == "action-item" for i in r["items"]), 60)
+    T.ok(any((i["title"], i["due"]) == act for i in res["items"]),
+         "6: the action item written in the editor is in Thunderbird's task "
+         "list (%.1f s)" % secs, res["items"])
+    res, secs = wait_until(
+        m, "html block", fetch("cst-cal", EVENTS),
+        lambda r: "Action items" in ((mine2(r) or {}).get("html") or "")
+        and ((mine2(r) or {}).get("html") or "").count(BEGIN) == 1
+        and ((mine2(r) or {}).get("minutesSent")), 60)
+    shown = (mine2(res) or {}).get("html") or ""
+    tail = shown.split(BEGIN)[-1] if BEGIN in shown else ""
+    T.ok(shown.count(BEGIN) == 1 and "Book the offsite venue" in
+         shown.split(BEGIN)[0] and "No minutes" not in tail,
+         "6: Thunderbird shows one current block, the minutes above it",
+         shown)
 
     windows = run(m, r"""
       let out = [];
