@@ -176,8 +176,16 @@ static void write_one(request_rec *r, cst_dav *dav, const char *collection,
             if (cst_dav_put(dav, url, t->ics, t->len, "text/calendar", NULL,
                             "*", &resp, &err) != CST_OK)
                 break;
+        } else if (resp.status == 200 && (resp.etag == NULL
+                                          || resp.etag[0] == '\0')) {
+            /* without an ETag no write can be conditional: never risk
+             * overwriting the owner's change (the sweep does the same) */
+            apr_snprintf(err.msg, sizeof(err.msg), "GET %s: no ETag; left "
+                         "alone", url);
+            cst_dav_response_fini(&resp);
+            break;
         } else if (resp.status == 200) {
-            apr_cpystrn(etag, resp.etag ? resp.etag : "", sizeof(etag));
+            apr_cpystrn(etag, resp.etag, sizeof(etag));
             if (cst_task_merge(resp.body, resp.body_len, t,
                                apr_time_sec(r->request_time), &merged, &mlen,
                                &err) != CST_OK) {
@@ -187,9 +195,8 @@ static void write_one(request_rec *r, cst_dav *dav, const char *collection,
             cst_dav_response_fini(&resp);
             if (merged == NULL)
                 return; /* up to date */
-            if (cst_dav_put(dav, url, merged, mlen, "text/calendar",
-                            etag[0] ? etag : NULL, NULL, &resp,
-                            &err) != CST_OK) {
+            if (cst_dav_put(dav, url, merged, mlen, "text/calendar", etag,
+                            NULL, &resp, &err) != CST_OK) {
                 free(merged);
                 break;
             }

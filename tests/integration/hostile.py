@@ -59,6 +59,52 @@ class Recorder:
         self.httpd.server_close()
 
 
+class NoEtag:
+    """A server that answers a task's GET with 200 and no ETag -- a fault
+    no real server here produces -- takes the meeting's PUT (201), and
+    records the PUTs."""
+
+    def __init__(self, port):
+        puts = self.puts = []
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                if "/tasks/" in self.path:
+                    body = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN"
+                            b"\r\nBEGIN:VTODO\r\nUID:x\r\nSUMMARY:owner's"
+                            b"\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/calendar")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_PUT(self):
+                n = int(self.headers.get("Content-Length", "0") or 0)
+                self.rfile.read(n)
+                puts.append(self.path)
+                self.send_response(201)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), H)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 def basic(user, pw):
     return "Basic " + base64.b64encode(("%s:%s" % (user, pw)).encode()).decode()
 
@@ -115,8 +161,10 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--rec-port", type=int, required=True)
     ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--noetag-port", type=int, required=True)
     a = ap.parse_args()
     rec = Recorder(a.rec_port)
+    noetag = NoEtag(a.noetag_port)
     recorder = "127.0.0.1:%d" % a.rec_port
     apache = S.urllib.parse.urlsplit(a.apache).netloc
     A = S.Client(a.apache)
@@ -249,8 +297,23 @@ def main():
         T.ok(r.status == 403 and parsed,
              "xml: a UID with control characters: 403, the body parses", r)
         T.eq(rec.seen, [], "recorder: no request reached it at all")
+
+        # 6. a task whose stored copy has no ETag is left alone, never
+        # overwritten without a condition
+        uid = "noetag-%s@example.com" % uuid.uuid4()
+        mark = size(a.log)
+        r = S.put(A, "/noetag/cal/%s.ics" % uid,
+                  S.meeting(uid, start=past, minutes=minutes))
+        A.request("OPTIONS", "/")
+        log = log_since(a.log, mark)
+        task_puts = [p for p in noetag.puts if "/tasks/" in p]
+        T.ok(r.status == 201 and task_puts == []
+             and "no ETag; left alone" in log,
+             "etag: a task GET without an ETag: no PUT, CS013 says why",
+             r, noetag.puts, log[-800:])
     finally:
         rec.stop()
+        noetag.stop()
         T.done()
     return 1 if T.failed else 0
 

@@ -2,7 +2,9 @@
 # test-plugin-hostile.sh -- mod_calsteward in a real Apache httpd in front
 # of a real Radicale, sent what an attacker would send (TAP): wrong
 # passwords with hostile bodies, Host headers and absolute targets naming
-# another port, names that need escaping, a meeting with too many tasks.
+# another port, names that need escaping, a meeting with too many tasks,
+# a task server that answers without an ETag (a mock: no real server
+# here does).
 # CalStewardBackend is unset: the module's requests go to this virtual
 # host.  The cases are in hostile.py.
 set -u
@@ -18,6 +20,7 @@ cat >"$CST_TMP/enforce.conf" <<'CONF'
 goal-missing = enforce
 CONF
 rec_port=$(cst_free_port)
+noetag_port=$(cst_free_port)
 
 cst_start_radicale
 CST_NO_BACKEND=1 cst_start_apache "
@@ -30,12 +33,17 @@ CST_NO_BACKEND=1 cst_start_apache "
 <Location /alice/many/>
     CalStewardTasks /alice/manytasks/
 </Location>
+<Location /noetag/>
+    CalStewardTasks /noetag/tasks/
+    CalStewardBackend http://127.0.0.1:$noetag_port
+</Location>
+ProxyPass /noetag/ http://127.0.0.1:$noetag_port/noetag/ timeout=30
 "
 echo "# apache $APACHE_URL ($CST_MPM), radicale $RADICALE_URL, recorder $rec_port"
 
 timeout 240 "$PYTHON3" "$here/hostile.py" --apache "$APACHE_URL" \
     --radicale "$RADICALE_URL" --log "$APACHE_LOG" --rec-port "$rec_port" \
-    --fixtures "$srcdir/tests/data/hostile"
+    --fixtures "$srcdir/tests/data/hostile" --noetag-port "$noetag_port"
 rc=$?
 if [ $rc -ne 0 ]; then
     echo "# error log (last 40 lines):"
