@@ -421,13 +421,13 @@ static void cs_child_init(apr_pool_t *p, server_rec *s)
 {
     cst_error err = {0, ""};
 
-    (void)p;
     /* libcurl, libxml2 and libical: set up once per process, before
      * threads use them */
     if (cst_dav_global_init(&err) != CST_OK)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      "calsteward: CS006 CalDAV client: %s", err.msg);
     icalerror_set_errors_are_fatal(0);
+    cs_delivery_start(p, s);
 }
 
 /* ---- directives ------------------------------------------------------- */

@@ -25,11 +25,23 @@ const char *cs_request_path(request_rec *r);
 
 /* Most tasks written for one meeting; the rest are logged (CS014). */
 #define CS_MAX_TASKS_WRITTEN 50
+/* The delivery queue of a child: at most this many meetings waiting,
+ * each retried for at most CS_DELIVERY_MAX_S seconds, backing off up to
+ * CS_RETRY_MAX_S between tries; one request's timeout. */
+#define CS_QUEUE_MAX 1000
+#define CS_DELIVERY_MAX_S 600
+#define CS_RETRY_MAX_S 30
+#define CS_TASK_TIMEOUT_MS 10000
+
+/* Starts the child's delivery thread (child_init); stopped with pchild,
+ * after writing what the backend takes before the child exits. */
+void cs_delivery_start(apr_pool_t *pchild, server_rec *s);
 
 /*
- * Builds the tasks of body (the event as stored) for the meetings user
- * organizes and writes them.  Runs after the response went out; failures
- * are logged with the meeting's URL and the task's UID, never returned.
+ * Queues the tasks of body (the event as stored) for the meetings user
+ * organizes; the child's delivery thread writes them, retrying while the
+ * backend is unreachable or busy.  Failures are logged with the
+ * meeting's URL and the task's UID, never returned.
  */
 void cs_write_tasks(request_rec *r, const cs_dir_conf *dc, const char *body,
                     apr_size_t len, const char *user, const char *auth,
