@@ -519,8 +519,16 @@ static void finish_account(ctx *x)
             const char *path = strchr(strstr(t, "://") + 3, '/');
             const char *pu = strstr(t, "{user}"), *pa = strstr(t, "{addr}");
 
-            if ((pu == NULL && pa == NULL) || path == NULL ||
-                (pu != NULL && pu < path) || (pa != NULL && pa < path)) {
+            if (pu == NULL && pa == NULL) {
+                free(t);
+                fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
+                     "%s",
+                     _("a \"..\" after {user} or {addr} takes it out of "
+                       "the URL"));
+                return;
+            }
+            if (path == NULL || (pu != NULL && pu < path) ||
+                (pa != NULL && pa < path)) {
                 free(t);
                 fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
                      "%s",
