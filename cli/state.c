@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cli/state.h"
+#include "cli/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "calsteward-state 1"
+#define MAGIC "calsteward-state 2"
+#define MAGIC_V1 "calsteward-state 1" /* 0.x: no end line, read once */
+#define LIST_MAGIC "calsteward-list 2"
+#define TRAILER "end\t"
 
 static cst_status fail(cst_error *err, cst_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -31,15 +35,22 @@ static cst_status fail(cst_error *err, cst_status st, const char *fmt, ...)
     return st;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 14695981039346656037ULL;
+#define FNV_BASIS 14695981039346656037ULL
 
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
+static uint64_t fnv1a_add(uint64_t h, const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    return fnv1a_add(FNV_BASIS, s, strlen(s));
 }
 
 static void item_free(cst_state_item *it)
@@ -212,32 +223,27 @@ static int storable(const char *v)
     return v == NULL || strpbrk(v, "\t\r\n") == NULL;
 }
 
-static int parse_file(cst_state *s, FILE *f)
+/* Parses the lines of buf[0..len) (each ending in '\n', the magic and,
+ * for version 2, the end line already checked and cut off).  Returns 1,
+ * 0 for a line that is not the format's, -1 when out of memory. */
+static int parse_lines(cst_state *s, char *buf, size_t len)
 {
-    char *line = NULL, *fld[5];
-    size_t cap = 0;
-    ssize_t got;
-    int lineno = 0, ok = 1;
+    char *line = buf, *end = buf + len, *nl, *fld[5];
+    int ok = 1;
 
-    while ((got = getline(&line, &cap, f)) > 0) {
+    while (ok > 0 && line < end) {
         size_t n;
 
-        lineno++;
-        if (line[got - 1] == '\n')
-            line[--got] = '\0';
-        if (lineno == 1) {
-            if (strcmp(line, MAGIC) != 0) {
-                ok = 0;
-                break;
-            }
-            continue;
-        }
+        nl = memchr(line, '\n', (size_t)(end - line));
+        if (nl == NULL)
+            return 0; /* a last line without its end */
+        *nl = '\0';
+        if (memchr(line, '\0', (size_t)(nl - line)) != NULL)
+            return 0;
         n = split(line, fld, 5);
         if (n == 2 && strcmp(fld[0], "url") == 0) {
-            if (strcmp(fld[1], s->url) != 0) {
+            if (strcmp(fld[1], s->url) != 0)
                 ok = 0; /* a hash collision or a copied file */
-                break;
-            }
         } else if (n == 2 && strcmp(fld[0], "mode") == 0) {
             s->ctag_mode = strcmp(fld[1], "ctag") == 0;
         } else if (n == 2 && strcmp(fld[0], "token") == 0) {
@@ -253,29 +259,110 @@ static int parse_file(cst_state *s, FILE *f)
 
             if (it == NULL || !cst_state_set_str(&it->etag, fld[3])) {
                 ok = -1;
-                break;
+            } else {
+                it->kind = fld[1][0];
+                it->next = (time_t)strtoll(fld[2], NULL, 10);
             }
-            it->kind = fld[1][0];
-            it->next = (time_t)strtoll(fld[2], NULL, 10);
         } else {
             ok = 0;
-            break;
         }
-        if (ok < 0)
-            break;
+        line = nl + 1;
     }
-    free(line);
-    if (lineno == 0)
-        ok = 0;
     return ok;
+}
+
+/* Checks the end line of a version 2 file: it is the last line, names
+ * the number of lines before it and the FNV-1a hash of their bytes.
+ * Returns the length of what it covers, or 0 when it does not hold. */
+static size_t check_trailer(const char *buf, size_t len)
+{
+    const char *last, *p;
+    char want[64];
+    size_t body, lines = 0, i;
+
+    if (len < 2 || buf[len - 1] != '\n')
+        return 0;
+    for (last = buf + len - 1; last > buf && last[-1] != '\n'; last--)
+        ;
+    body = (size_t)(last - buf);
+    if (body == 0)
+        return 0;
+    for (i = 0; i < body; i++)
+        lines += buf[i] == '\n';
+    snprintf(want, sizeof(want), TRAILER "%zu\t%016" PRIx64 "\n", lines,
+             fnv1a_add(FNV_BASIS, buf, body));
+    p = last;
+    if ((size_t)(buf + len - p) != strlen(want) ||
+        memcmp(p, want, strlen(want)) != 0)
+        return 0;
+    return body;
+}
+
+/* Reads the whole file of fd into *buf (NUL-terminated), at most
+ * CST_STATE_MAX_BYTES.  Returns 0 or an errno value: EFBIG past the cap,
+ * EINVAL for what is not a regular file. */
+static int read_file(int fd, char **buf, size_t *len)
+{
+    struct stat sb;
+    char *b, *nb;
+    size_t n = 0, cap;
+    ssize_t got;
+    int e;
+
+    *buf = NULL;
+    *len = 0;
+    if (fstat(fd, &sb) != 0)
+        return errno;
+    if (!S_ISREG(sb.st_mode))
+        return EINVAL;
+    if (sb.st_size > (off_t)CST_STATE_MAX_BYTES)
+        return EFBIG;
+    cap = (size_t)sb.st_size + 64; /* it may grow meanwhile */
+    b = malloc(cap);
+    if (b == NULL)
+        return ENOMEM;
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > CST_STATE_MAX_BYTES) {
+                free(b);
+                return EFBIG;
+            }
+            nb = realloc(b, cap * 2);
+            if (nb == NULL) {
+                free(b);
+                return ENOMEM;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        got = read(fd, b + n, cap - n - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            e = errno;
+            free(b);
+            return e;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    if (n > CST_STATE_MAX_BYTES) {
+        free(b);
+        return EFBIG;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
 }
 
 cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
                           cst_error *err)
 {
-    char path[4096];
-    FILE *f;
-    int ok;
+    char path[4096], *buf = NULL;
+    size_t len = 0, body = 0, magic;
+    int fd, e, ok = 0;
 
     memset(s, 0, sizeof(*s));
     err->msg[0] = '\0';
@@ -285,21 +372,47 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
     if (s->path == NULL || s->url == NULL)
         return fail(err, CST_ERR_NOMEM, "out of memory");
     s->fresh = 1;
-    f = fopen(path, "re");
-    if (f == NULL) {
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
         if (errno == ENOENT)
             return CST_OK;
         return fail(err, CST_ERR_IO, "%s: %s", path, strerror(errno));
     }
-    ok = parse_file(s, f);
-    fclose(f);
+    e = read_file(fd, &buf, &len);
+    close(fd);
+    if (e == ENOMEM)
+        return fail(err, CST_ERR_NOMEM, "out of memory");
+    if (e == EINVAL)
+        return fail(err, CST_ERR_INVALID, _("%s: not a regular file"), path);
+    if (e == EFBIG)
+        return fail(err, CST_ERR_TOO_LARGE, _("%s: larger than %u bytes"), path,
+                    CST_STATE_MAX_BYTES);
+    if (e != 0)
+        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
+    magic = strlen(MAGIC) + 1;
+    if (len >= magic && memcmp(buf, MAGIC "\n", magic) == 0) {
+        body = check_trailer(buf, len);
+        if (body > 0)
+            ok = parse_lines(s, buf + magic, body - magic);
+    } else if (len >= magic && memcmp(buf, MAGIC_V1 "\n", magic) == 0) {
+        /* the previous release's format, without its end line: read as
+         * it always was, once -- the next save writes version 2 */
+        ok = parse_lines(s, buf + magic, len - magic);
+    }
+    free(buf);
     if (ok < 0)
         return fail(err, CST_ERR_NOMEM, "out of memory");
     if (ok == 0) {
+        /* never start over on our own: a full re-read would write again
+         * what owners deleted since; the collection is left alone and
+         * the file kept until the administrator removes it */
         cst_state_reset(s);
         s->ctag_mode = 0;
-        (void)fail(err, CST_OK, "%s: unusable state file; starting over", path);
-        return CST_OK;
+        return fail(err, CST_ERR_INVALID,
+                    _("%s: damaged state file (no valid end line): the "
+                      "collection is left alone until the file is removed, "
+                      "then read again from the server"),
+                    path);
     }
     s->fresh = 0;
     return CST_OK;
@@ -341,27 +454,178 @@ static void save_item(cst_state_item *it, void *ctx)
             it->etag, it->href);
 }
 
-cst_status cst_state_save(const cst_state *s, cst_error *err)
+static cst_status write_atomic(const char *path, const char *buf, size_t len,
+                               cst_error *err);
+
+/* Appends the end line to the len bytes of buf (which has room). */
+static size_t seal(char *buf, size_t len, size_t room)
+{
+    size_t lines = 0, i;
+    int n;
+
+    for (i = 0; i < len; i++)
+        lines += buf[i] == '\n';
+    n = snprintf(buf + len, room, TRAILER "%zu\t%016" PRIx64 "\n", lines,
+                 fnv1a_add(FNV_BASIS, buf, len));
+    return n > 0 && (size_t)n < room ? len + (size_t)n : 0;
+}
+
+cst_status cst_state_list_save(const char *path, char *const *lines, size_t n,
+                               cst_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0, i;
+    FILE *m;
+    cst_status st;
+
+    m = open_memstream(&buf, &cap);
+    if (m == NULL)
+        return fail(err, CST_ERR_NOMEM, "out of memory");
+    fprintf(m, "%s\n", LIST_MAGIC);
+    for (i = 0; i < n; i++) {
+        if (storable(lines[i]))
+            fprintf(m, "%s\n", lines[i]);
+    }
+    fprintf(m, "%64s", ""); /* room for the end line */
+    if (fclose(m) != 0 || buf == NULL) {
+        free(buf);
+        return fail(err, CST_ERR_NOMEM, "out of memory");
+    }
+    len = cap - 64;
+    len = seal(buf, len, 64 + 1);
+    st = len > 0 ? write_atomic(path, buf, len, err)
+                 : fail(err, CST_ERR_NOMEM, "out of memory");
+    free(buf);
+    return st;
+}
+
+cst_status cst_state_list_load(const char *path, char ***lines, size_t *n,
+                               cst_error *err)
+{
+    char *buf = NULL, *line, *nl, **v = NULL, **nv;
+    size_t len = 0, body, magic = strlen(LIST_MAGIC) + 1, cnt = 0;
+    int fd, e;
+
+    *lines = NULL;
+    *n = 0;
+    err->msg[0] = '\0';
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return CST_OK;
+        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    e = read_file(fd, &buf, &len);
+    close(fd);
+    if (e == ENOMEM)
+        return fail(err, CST_ERR_NOMEM, "out of memory");
+    if (e == EINVAL)
+        return fail(err, CST_ERR_INVALID, _("%s: not a regular file"), path);
+    if (e == EFBIG)
+        return fail(err, CST_ERR_TOO_LARGE, _("%s: larger than %u bytes"), path,
+                    CST_STATE_MAX_BYTES);
+    if (e != 0)
+        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
+    if (len >= magic && memcmp(buf, LIST_MAGIC "\n", magic) == 0) {
+        body = check_trailer(buf, len);
+        if (body == 0)
+            goto damaged;
+        buf[body] = '\0';
+        line = buf + magic;
+    } else if (len == 0 || ((strncmp(buf, "http://", 7) == 0 ||
+                             strncmp(buf, "https://", 8) == 0) &&
+                            buf[len - 1] == '\n')) {
+        /* the previous release's file: bare URLs, read once */
+        line = buf;
+    } else {
+        goto damaged;
+    }
+    for (; *line != '\0'; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        nv = realloc(v, (cnt + 1) * sizeof(*v));
+        if (nv == NULL)
+            goto nomem;
+        v = nv;
+        v[cnt] = strdup(line);
+        if (v[cnt] == NULL)
+            goto nomem;
+        cnt++;
+    }
+    free(buf);
+    *lines = v;
+    *n = cnt;
+    return CST_OK;
+nomem:
+    while (cnt > 0)
+        free(v[--cnt]);
+    free(v);
+    free(buf);
+    return fail(err, CST_ERR_NOMEM, "out of memory");
+damaged:
+    free(buf);
+    return fail(err, CST_ERR_INVALID,
+                _("%s: damaged state file (no valid end line): it is kept "
+                  "as it is until it is removed"),
+                path);
+}
+
+/* Writes len bytes of buf to path through a temporary file, fsync()ed
+ * and renamed over it.  CST_ERR_IO with "FILE: reason". */
+static cst_status write_atomic(const char *path, const char *buf, size_t len,
+                               cst_error *err)
 {
     char tmp[4200];
-    save_ctx c;
+    size_t done = 0;
+    ssize_t got;
     int fd, e = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return fail(err, CST_ERR_IO, "%s: %s", tmp, strerror(errno));
+    while (done < len) {
+        got = write(fd, buf + done, len - done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            e = errno;
+            break;
+        }
+        done += (size_t)got;
+    }
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e == 0 && rename(tmp, path) != 0)
+        e = errno;
+    if (e != 0) {
+        unlink(tmp);
+        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    /* the rename itself survives a power loss only once the folder is
+     * on disk; without it the old state comes back, which is safe */
+    sync_dir(path);
+    return CST_OK;
+}
+
+cst_status cst_state_save(const cst_state *s, cst_error *err)
+{
+    char *buf = NULL;
+    size_t len, cap = 0;
+    save_ctx c;
+    cst_status st;
 
     if (!storable(s->url) || !storable(s->token) || !storable(s->ctag))
         return fail(err, CST_ERR_INVALID,
                     "%s: a control character in the sync token", s->path);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return fail(err, CST_ERR_IO, "%s: %s", tmp, strerror(errno));
-    c.f = fdopen(fd, "w");
+    c.f = open_memstream(&buf, &cap);
     c.bad = 0;
-    if (c.f == NULL) {
-        e = errno;
-        close(fd);
-        unlink(tmp);
-        return fail(err, CST_ERR_IO, "%s: %s", tmp, strerror(e));
-    }
+    if (c.f == NULL)
+        return fail(err, CST_ERR_NOMEM, "out of memory");
     fprintf(c.f, "%s\nurl\t%s\nmode\t%s\n", MAGIC, s->url,
             s->ctag_mode ? "ctag" : "sync");
     if (s->token != NULL)
@@ -370,20 +634,18 @@ cst_status cst_state_save(const cst_state *s, cst_error *err)
         fprintf(c.f, "ctag\t%s\n", s->ctag);
     fprintf(c.f, "window-end\t%lld\n", (long long)s->window_end);
     cst_state_each(s, save_item, &c);
-    if (fflush(c.f) != 0 || ferror(c.f) || fsync(fileno(c.f)) != 0)
-        e = errno ? errno : EIO;
-    if (fclose(c.f) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && c.bad)
-        e = EINVAL; /* an href or ETag with a control character */
-    if (e == 0 && rename(tmp, s->path) != 0)
-        e = errno;
-    if (e != 0) {
-        unlink(tmp);
-        return fail(err, CST_ERR_IO, "%s: %s", s->path, strerror(e));
+    fprintf(c.f, "%64s", ""); /* room for the end line */
+    if (fclose(c.f) != 0 || buf == NULL || cap < 64) {
+        free(buf);
+        return fail(err, CST_ERR_NOMEM, "out of memory");
     }
-    /* the rename itself survives a power loss only once the folder is
-     * on disk; without it the old state comes back, which is safe */
-    sync_dir(s->path);
-    return CST_OK;
+    if (c.bad) {
+        free(buf); /* never: hrefs and ETags have no control characters */
+        return fail(err, CST_ERR_IO, "%s: %s", s->path, strerror(EINVAL));
+    }
+    len = seal(buf, cap - 64, 64 + 1);
+    st = len > 0 ? write_atomic(s->path, buf, len, err)
+                 : fail(err, CST_ERR_NOMEM, "out of memory");
+    free(buf);
+    return st;
 }

@@ -14,6 +14,15 @@
  *     ctag<TAB>...             (when the server reports one)
  *     window-end<TAB>1700000000
  *     item<TAB>KIND<TAB>NEXT<TAB>ETAG<TAB>HREF
+ *     end<TAB>LINES<TAB>CHECKSUM
+ *
+ * (the header says calsteward-state 2).  The end line names the number of
+ * lines before it and their checksum: the 64-bit FNV-1a hash of every byte
+ * before the end line, as 16 lower-case hex digits.  It catches a file cut
+ * short (even at a line end), garbage and hand edits -- not a deliberate
+ * forgery: whoever may write the state folder may write a valid end line.
+ * A file of the previous release (calsteward-state 1, no end line) is
+ * read as before, once: the run writes it back in version 2.
  *
  * Written to a temporary file, fsync()ed and renamed over the old one, so
  * that a run killed at any moment leaves either the old state or the new:
@@ -59,15 +68,38 @@ typedef struct cst_state {
 
 /*
  * Loads the state of collection url from dir (which must exist).  A
- * missing file gives an empty, fresh state; an unreadable or damaged one
- * too, with a one-line warning in err->msg (status CST_OK; err->msg
- * empty otherwise) -- the sweep then starts over, which is safe.
- * Returns CST_ERR_NOMEM or CST_ERR_IO (cannot read: not ENOENT).
+ * missing file gives an empty, fresh state (err->msg empty).
+ * Returns CST_OK; CST_ERR_INVALID for a damaged file (no valid end line,
+ * a line that is not the format's, another collection's URL) or one that
+ * is not a regular file; CST_ERR_TOO_LARGE past CST_STATE_MAX_BYTES;
+ * CST_ERR_IO (cannot read: not ENOENT, or a symbolic link); CST_ERR_NOMEM.
+ * Every error leaves one line naming the file in err->msg and an empty
+ * state (path and url set).  The sweep does not start over from a damaged
+ * file -- a full re-read would write again what owners deleted since --
+ * it leaves the collection alone, and the file as it is, until the
+ * administrator removes it.
  */
 cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
                           cst_error *err);
-/* Writes the state atomically.  CST_ERR_IO with "FILE: reason". */
+/* Writes the state atomically, with its end line.  CST_ERR_IO with
+ * "FILE: reason"; CST_ERR_NOMEM. */
 cst_status cst_state_save(const cst_state *s, cst_error *err);
+
+/*
+ * A list of lines (the owners' task lists of an account) kept the same
+ * way: "calsteward-list 2", the lines, the end line; written atomically.
+ * A file of the previous release (bare http(s) URLs, one a line) is read
+ * once.  Lines with a tab or line end in them are not saved.
+ *
+ * _load: a missing file gives no lines.  Returns CST_OK with *lines (n of
+ * them; the caller frees each and the array) or the errors of
+ * cst_state_load(), with one line naming the file in err->msg.
+ * _save: CST_ERR_IO with "FILE: reason"; CST_ERR_NOMEM.
+ */
+cst_status cst_state_list_load(const char *path, char ***lines, size_t *n,
+                               cst_error *err);
+cst_status cst_state_list_save(const char *path, char *const *lines, size_t n,
+                               cst_error *err);
 void cst_state_fini(cst_state *s);
 
 /* Forgets all items and the token (a full resync). */

@@ -39,6 +39,7 @@
 #include "core/followup.h"
 #include "core/process.h"
 #include "core/tasks.h"
+#include "core/text.h"
 
 #define EXIT_FAILED 1
 #define MAX_TRIES 3
@@ -66,6 +67,8 @@ typedef struct collection {
                         neither is only looked at for its tasks */
     int placeholder; /* --dry-run: the task calendar that would be
                         made (not on the server) */
+    int bad_state;   /* its state file cannot be used: left alone (no
+                        sweep, no write) until it is removed */
     col_stats stats;
     cst_dav_items pre;   /* fetched already (calendar-query with data) */
     cst_dav_items later; /* tasks fetched in the first pass */
@@ -87,6 +90,7 @@ typedef struct sweep {
     size_t ncol;
     char dir[4096];    /* the account's state folder */
     collection *tasks; /* one of col, or NULL (no task collection) */
+    int owner_lists_bad; /* <dir>/owner-lists is damaged: kept as it is */
 } sweep;
 
 /* ---- messages --------------------------------------------------------- */
@@ -699,101 +703,260 @@ static char *escape_segment(const char *v, size_t n)
     return o;
 }
 
-/* owner-tasks with {user} and {addr} filled in for an address. */
-static char *owner_url(const char *tpl, const char *addr)
+/* A value for {user} / {addr} must stay one path segment: not empty,
+ * not "." or "..", no "/" (nor "\", which some servers take for one). */
+static int segment_ok(const char *v, size_t n)
+{
+    if (n == 0 || (n == 1 && v[0] == '.') ||
+        (n == 2 && v[0] == '.' && v[1] == '.'))
+        return 0;
+    return memchr(v, '/', n) == NULL && memchr(v, '\\', n) == NULL;
+}
+
+/* 1 when segment p..e is "." or ".." (also as %2E, as RFC 3986 6.2.2.2
+ * decodes it). */
+static int dot_segment(const char *p, const char *e, int *dots)
+{
+    int n = 0;
+
+    while (p < e) {
+        if (*p == '.') {
+            p++;
+        } else if (e - p >= 3 && p[0] == '%' && p[1] == '2' &&
+                   (p[2] == 'e' || p[2] == 'E')) {
+            p += 3;
+        } else {
+            return 0;
+        }
+        n++;
+    }
+    *dots = n;
+    return n == 1 || n == 2;
+}
+
+/* url with the dot segments of its path removed (RFC 3986 5.2.4); the
+ * query and fragment as they are.  NULL when out of memory. */
+static char *normalize_url(const char *url)
+{
+    const char *p = strstr(url, "://"), *path, *tail, *seg, *end;
+    char *out;
+    size_t o, root;
+    int dots;
+
+    p = p != NULL ? p + 3 : url;
+    path = p + strcspn(p, "/?#");
+    tail = path + strcspn(path, "?#");
+    out = malloc(strlen(url) + 2);
+    if (out == NULL)
+        return NULL;
+    o = root = (size_t)(path - url);
+    memcpy(out, url, o);
+    for (seg = path; seg < tail && *seg == '/'; seg = end) {
+        seg++;
+        end = seg + strcspn(seg, "/?#");
+        if (end > tail)
+            end = tail;
+        if (dot_segment(seg, end, &dots)) {
+            if (dots == 2) {
+                while (o > root && out[o - 1] != '/')
+                    o--; /* the segment, then its "/" */
+                if (o > root)
+                    o--;
+            }
+            if (end == tail)
+                out[o++] = '/'; /* "a/.." is "a/"'s parent folder */
+            continue;
+        }
+        out[o++] = '/';
+        memcpy(out + o, seg, (size_t)(end - seg));
+        o += (size_t)(end - seg);
+    }
+    strcpy(out + o, tail);
+    return out;
+}
+
+/* 1 when url, normalised, is under the part of tpl before its first
+ * placeholder (normalised the same way up to its last "/"). */
+static int under_prefix(const char *tpl, const char *url)
+{
+    const char *u = strstr(tpl, "{user}"), *a = strstr(tpl, "{addr}");
+    const char *ph = u == NULL || (a != NULL && a < u) ? a : u;
+    size_t plen = ph != NULL ? (size_t)(ph - tpl) : strlen(tpl), dlen;
+    char *dir = NULL, *ndir = NULL, *nurl = NULL;
+    int ok = 0;
+
+    for (dlen = plen; dlen > 0 && tpl[dlen - 1] != '/'; dlen--)
+        ;
+    dir = cst_strndup(tpl, dlen);
+    if (dir == NULL)
+        goto done;
+    ndir = normalize_url(dir);
+    nurl = normalize_url(url);
+    if (ndir == NULL || nurl == NULL)
+        goto done;
+    ok = strncmp(nurl, ndir, strlen(ndir)) == 0 &&
+         strncmp(nurl + strlen(ndir), tpl + dlen, plen - dlen) == 0;
+done:
+    free(dir);
+    free(ndir);
+    free(nurl);
+    return ok;
+}
+
+/* owner-tasks with {user} and {addr} filled in for an address, each
+ * escaped as one path segment.  Returns CST_OK and *out (the caller
+ * frees it); CST_ERR_INVALID with why in err when a value is no segment
+ * or the URL leaves the template's prefix; CST_ERR_NOMEM. */
+static cst_status owner_url(const char *tpl, const char *addr, char **out,
+                            cst_error *err)
 {
     const char *at = strchr(addr, '@');
-    char *user = escape_segment(addr, at ? (size_t)(at - addr) : strlen(addr));
+    size_t ulen = at ? (size_t)(at - addr) : strlen(addr);
+    char *user = escape_segment(addr, ulen);
     char *full = escape_segment(addr, strlen(addr));
-    char *out = NULL;
-    size_t n = 0;
+    char *url = NULL;
     const char *p;
+    size_t n = 0, pass;
+    cst_status st = CST_ERR_NOMEM;
 
+    *out = NULL;
     if (user == NULL || full == NULL)
         goto done;
-    for (p = tpl; *p != '\0';) {
-        if (strncmp(p, "{user}", 6) == 0) {
-            n += strlen(user);
-            p += 6;
-        } else if (strncmp(p, "{addr}", 6) == 0) {
-            n += strlen(full);
-            p += 6;
-        } else {
-            n++;
-            p++;
-        }
-    }
-    out = malloc(n + 1);
-    if (out == NULL)
+    if ((strstr(tpl, "{user}") != NULL && !segment_ok(addr, ulen)) ||
+        (strstr(tpl, "{addr}") != NULL && !segment_ok(addr, strlen(addr)))) {
+        snprintf(err->msg, sizeof(err->msg),
+                 _("owner-tasks: the owner %.160s gives \".\", \"..\" or a "
+                   "\"/\" in the URL; refused"),
+                 full);
+        st = CST_ERR_INVALID;
         goto done;
-    out[0] = '\0';
-    for (p = tpl; *p != '\0';) {
-        if (strncmp(p, "{user}", 6) == 0) {
-            strcat(out, user);
-            p += 6;
-        } else if (strncmp(p, "{addr}", 6) == 0) {
-            strcat(out, full);
-            p += 6;
-        } else {
-            strncat(out, p, 1);
-            p++;
+    }
+    /* pass 0 counts, pass 1 copies */
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            url = malloc(n + 1);
+            if (url == NULL)
+                goto done;
+            n = 0;
+        }
+        for (p = tpl; *p != '\0';) {
+            const char *v = p;
+            size_t vlen = 1;
+
+            if (strncmp(p, "{user}", 6) == 0) {
+                v = user;
+                vlen = strlen(user);
+                p += 6;
+            } else if (strncmp(p, "{addr}", 6) == 0) {
+                v = full;
+                vlen = strlen(full);
+                p += 6;
+            } else {
+                p++;
+            }
+            if (pass == 1)
+                memcpy(url + n, v, vlen);
+            n += vlen;
         }
     }
+    url[n] = '\0';
+    if (!under_prefix(tpl, url)) {
+        snprintf(err->msg, sizeof(err->msg),
+                 _("owner-tasks: %.160s is not under the template's prefix; "
+                   "refused"),
+                 url);
+        st = CST_ERR_INVALID;
+        goto done;
+    }
+    *out = url;
+    url = NULL;
+    st = CST_OK;
 done:
+    free(url);
     free(user);
     free(full);
-    return out;
+    return st;
 }
 
 static collection *add_collection(sweep *s, const char *url);
 
 /* The owner's task list of an action item (owner-tasks), its state
- * loaded; NULL when there is none or it refused a write before. */
-static collection *owner_collection(sweep *s, const char *addr)
+ * loaded, in *out; NULL there when there is none or it refused a write
+ * before (the item goes to the account's collection).  Returns -1 with
+ * why in err when the item may go nowhere now: the owner's address does
+ * not fit the template, or the list's state file is damaged. */
+static int owner_collection(sweep *s, const char *addr, collection **out,
+                            cst_error *err)
 {
-    char *url;
+    char *url = NULL;
     collection *c;
-    cst_error err = {0, ""};
+    cst_status st;
 
+    *out = NULL;
     if (s->acc->owner_tasks == NULL || addr == NULL || addr[0] == '\0')
-        return NULL;
-    url = owner_url(s->acc->owner_tasks, addr);
-    if (url == NULL)
-        return NULL;
+        return 0;
+    st = owner_url(s->acc->owner_tasks, addr, &url, err);
+    if (st == CST_ERR_INVALID)
+        return -1;
+    if (st != CST_OK)
+        return 0;
     c = add_collection(s, url);
     free(url);
     if (c == NULL || c->refused)
-        return NULL;
+        return 0;
     if (!c->is_owner && c->st.path == NULL) {
         /* first seen in this run: its state, for what it holds */
         c->is_owner = 1;
-        if (cst_state_load(s->dir, c->url, &c->st, &err) != CST_OK) {
-            warn(s, "%s", err.msg);
-            c->refused = 1;
-            return NULL;
+        if (cst_state_load(s->dir, c->url, &c->st, err) != CST_OK) {
+            warn(s, "%s", err->msg);
+            if (c->st.path == NULL) {
+                c->refused = 1;
+                return 0;
+            }
+            c->failed = 1;
+            c->bad_state = 1;
         }
     }
     c->is_owner = 1;
-    return c;
+    if (c->bad_state) {
+        snprintf(err->msg, sizeof(err->msg),
+                 _("the state file of %.160s cannot be used"), c->url);
+        return -1;
+    }
+    *out = c;
+    return 0;
 }
 
 /* Writes one task: an action item into its owner's own list when
  * owner-tasks says where that is and the server takes it there, else --
- * and every other task -- into the account's task collection. */
+ * and every other task -- into the account's task collection.  A task
+ * that may go nowhere now (see owner_collection(), or a task collection
+ * whose state is damaged) is reported and left for the next run. */
 static int write_task(sweep *s, collection *from, const cst_task *t)
 {
     collection *oc = NULL;
+    cst_error err = {0, ""};
     int r;
 
-    if (t->kind == CST_TASK_ACTION_ITEM)
-        oc = owner_collection(s, t->owner_addr);
+    if (t->kind == CST_TASK_ACTION_ITEM &&
+        owner_collection(s, t->owner_addr, &oc, &err) != 0)
+        goto refused;
     if (oc != NULL && oc != s->tasks) {
         r = write_task_in(s, from, t, oc);
         if (r != REFUSED)
             return r;
     }
+    if (s->tasks != NULL && s->tasks->bad_state) {
+        snprintf(err.msg, sizeof(err.msg),
+                 _("the state file of %.160s cannot be used"), s->tasks->url);
+        goto refused;
+    }
     r = write_task_in(s, from, t, s->tasks);
     return r == REFUSED ? -1 : r;
+refused:
+    warn(s, _("%s not written: %s"), t->uid, err.msg);
+    from->stats.errors++;
+    return -1;
 }
 
 /* Processes a meeting and writes it back (If-Match, retried on 412);
@@ -1462,62 +1625,56 @@ static void print_summary(const collection *c)
  */
 static void load_owner_lists(sweep *s)
 {
-    char path[4200], *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    FILE *f;
+    char path[4200], **lines = NULL;
+    cst_error err = {0, ""};
+    size_t n = 0, i;
 
     snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
-    f = fopen(path, "re");
-    if (f == NULL)
+    if (cst_state_list_load(path, &lines, &n, &err) != CST_OK) {
+        /* the lists it named would lose their overdue flags if it were
+         * written over: kept as it is (and the run fails) until the
+         * administrator removes it */
+        warn(s, "%s", err.msg);
+        s->owner_lists_bad = 1;
         return;
-    while ((got = getline(&line, &cap, f)) > 0) {
+    }
+    for (i = 0; i < n; i++) {
         collection *c;
 
-        if (line[got - 1] == '\n')
-            line[--got] = '\0';
-        if (strncmp(line, "http://", 7) != 0 &&
-            strncmp(line, "https://", 8) != 0)
-            continue;
-        c = add_collection(s, line);
-        if (c != NULL)
-            c->is_owner = 1;
+        if (strncmp(lines[i], "http://", 7) == 0 ||
+            strncmp(lines[i], "https://", 8) == 0) {
+            c = add_collection(s, lines[i]);
+            if (c != NULL)
+                c->is_owner = 1;
+        }
+        free(lines[i]);
     }
-    free(line);
-    fclose(f);
+    free(lines);
 }
 
 static void save_owner_lists(sweep *s)
 {
-    char path[4200], tmp[4300];
-    FILE *f;
-    size_t i;
-    int bad = 0;
+    char path[4200], **lines;
+    cst_error err = {0, ""};
+    size_t i, n = 0;
 
+    if (s->owner_lists_bad)
+        return;
     snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    f = fopen(tmp, "we");
-    if (f == NULL) {
-        warn(s, "%s: %s", tmp, strerror(errno));
+    lines = calloc(s->ncol + 1, sizeof(*lines));
+    if (lines == NULL) {
+        warn(s, "%s: %s", path, strerror(ENOMEM));
         return;
     }
     for (i = 0; i < s->ncol; i++) {
-        const collection *c = s->col[i];
+        collection *c = s->col[i];
 
-        if (c->is_owner && !c->refused && !c->is_tasks &&
-            strpbrk(c->url, "\r\n") == NULL)
-            fprintf(f, "%s\n", c->url);
+        if (c->is_owner && !c->refused && !c->is_tasks)
+            lines[n++] = c->url;
     }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        bad = errno;
-    if (fclose(f) != 0 && bad == 0)
-        bad = errno;
-    if (bad == 0 && rename(tmp, path) != 0)
-        bad = errno;
-    if (bad != 0) {
-        warn(s, "%s: %s", path, strerror(bad));
-        unlink(tmp);
-    }
+    if (cst_state_list_save(path, lines, n, &err) != CST_OK)
+        warn(s, "%s", err.msg);
+    free(lines);
 }
 
 /* Sweeps one account.  Returns 0 when every collection was swept. */
@@ -1574,6 +1731,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         failed = 1;
         goto done;
     }
+    s->owner_lists_bad = 0;
     if (a->owner_tasks != NULL)
         load_owner_lists(s);
     /* what needs a look, collection by collection */
@@ -1586,10 +1744,9 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
             warn(s, "%s", err.msg);
             c->failed = 1;
+            c->bad_state = 1;
             continue;
         }
-        if (err.msg[0] != '\0')
-            warn(s, "%s", err.msg);
         if (find_work(s, c, &err) != CST_OK) {
             long status = cst_dav_last_status(s->dav);
 
@@ -1631,7 +1788,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
                 c->failed = 1;
             }
         }
-        if (c->failed || c->stats.errors > 0)
+        if (c->failed || c->stats.errors > 0 || s->owner_lists_bad)
             failed = 1;
         if (c->failed && c->stats.errors == 0)
             c->stats.errors = 1;

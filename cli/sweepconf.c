@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,6 +512,31 @@ static void finish_account(ctx *x)
                  _("out of memory"));
             return;
         }
+        /* the placeholders must survive resolution ("{user}/.." does
+         * not) and sit in the path: a value is then one segment under
+         * the part before them, which the sweep checks for every URL */
+        {
+            const char *path = strchr(strstr(t, "://") + 3, '/');
+            const char *pu = strstr(t, "{user}"), *pa = strstr(t, "{addr}");
+
+            if (pu == NULL && pa == NULL) {
+                free(t);
+                fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
+                     "%s",
+                     _("a \"..\" after {user} or {addr} takes it out of "
+                       "the URL"));
+                return;
+            }
+            if (path == NULL || (pu != NULL && pu < path) ||
+                (pa != NULL && pa < path)) {
+                free(t);
+                fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
+                     "%s",
+                     _("{user} and {addr} go in the path of the URL, "
+                       "not before it"));
+                return;
+            }
+        }
         free(a->owner_tasks);
         a->owner_tasks = t;
     }
@@ -953,6 +979,55 @@ static int handler(void *user, const char *section, const char *name,
 
 /* ---- load --------------------------------------------------------------- */
 
+/*
+ * Opens the configuration as the secrets are (cst_secret_read()): with
+ * O_NONBLOCK, so that a FIFO or a device does not hang the open, then
+ * fstat() on the descriptor -- a regular file of at most
+ * CST_SWEEP_MAX_CONF_BYTES, or one error line naming the file.  A
+ * symbolic link to the file is followed (an administrator's
+ * /etc/calsteward/calsteward.conf -> ... is common, and the file holds no
+ * secret); what is checked is what is read all the same.
+ */
+static cst_status open_conf(const char *path, FILE **f, cst_error *err)
+{
+    struct stat sb;
+    int fd, fl;
+
+    *f = NULL;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        cst_error_set(err, 0, "%s: %s", path, strerror(errno));
+        return CST_ERR_IO;
+    }
+    if (fstat(fd, &sb) != 0) {
+        cst_error_set(err, 0, "%s: %s", path, strerror(errno));
+        close(fd);
+        return CST_ERR_IO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        cst_error_set(err, 0, _("%s: not a regular file"), path);
+        close(fd);
+        return CST_ERR_INVALID;
+    }
+    if (sb.st_size > (off_t)CST_SWEEP_MAX_CONF_BYTES) {
+        cst_error_set(err, 0, _("%s: larger than %u bytes"), path,
+                      CST_SWEEP_MAX_CONF_BYTES);
+        close(fd);
+        return CST_ERR_TOO_LARGE;
+    }
+    /* a regular file never blocks; reads go on as usual */
+    fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    *f = fdopen(fd, "r");
+    if (*f == NULL) {
+        cst_error_set(err, 0, "%s: %s", path, strerror(errno));
+        close(fd);
+        return CST_ERR_IO;
+    }
+    return CST_OK;
+}
+
 cst_status cst_sweep_conf_load(const char *path, cst_sweep_conf *c,
                                cst_error *err)
 {
@@ -978,12 +1053,9 @@ cst_status cst_sweep_conf_load(const char *path, cst_sweep_conf *c,
     env = getenv("CREDENTIALS_DIRECTORY");
     x.cred_dir = env != NULL && *env != '\0' ? env : NULL;
 
-    x.f = fopen(path, "r");
-    if (x.f == NULL) {
-        cst_error_set(err, 0, "%s: %s", path, strerror(errno));
-        st = CST_ERR_IO;
+    st = open_conf(path, &x.f, err);
+    if (st != CST_OK)
         goto done;
-    }
     line = ini_parse_stream(reader, &x, handler, &x);
     if (line < 0) {
         cst_error_set(err, 0, "%s: %s", path, _("out of memory"));
@@ -1122,6 +1194,18 @@ static int acl_owner_only(int fd)
     return 1;
 }
 
+/* As root: 1 when uid is root or the service user (CST_SERVICE_USER,
+ * the User= of calsteward-sweep.service, when it exists). */
+static int owner_trusted(uid_t uid)
+{
+    struct passwd *pw;
+
+    if (uid == 0)
+        return 1;
+    pw = getpwnam(CST_SERVICE_USER);
+    return pw != NULL && pw->pw_uid == uid;
+}
+
 cst_status cst_secret_read(const char *path, char **secret, cst_error *err)
 {
     char buf[CST_SWEEP_MAX_SECRET + 1];
@@ -1154,6 +1238,25 @@ cst_status cst_secret_read(const char *path, char **secret, cst_error *err)
     }
     if (!S_ISREG(sb.st_mode)) {
         cst_error_set(err, 0, _("%s: not a regular file"), path);
+        st = CST_ERR_INVALID;
+        goto done;
+    }
+    if (geteuid() == 0 && !owner_trusted(sb.st_uid)) {
+        /* root reads any file: one another user may rewrite is theirs
+         * to point the sweep where they like */
+        struct passwd *pw = getpwuid(sb.st_uid);
+
+        if (pw != NULL)
+            cst_error_set(err, 0,
+                          _("%s: owned by %s (uid %u), not by root or "
+                            "%s; chown root: %s"),
+                          path, pw->pw_name, (unsigned)sb.st_uid,
+                          CST_SERVICE_USER, path);
+        else
+            cst_error_set(err, 0,
+                          _("%s: owned by uid %u, not by root or %s; "
+                            "chown root: %s"),
+                          path, (unsigned)sb.st_uid, CST_SERVICE_USER, path);
         st = CST_ERR_INVALID;
         goto done;
     }

@@ -24,6 +24,8 @@
 #define CST_SWEEP_MAX_SECRET 4096u   /* bytes of a secret file */
 
 #define CST_SWEEP_DEFAULT_STATE_DIR "/var/lib/calsteward"
+/* The system user of calsteward-sweep.service (packaging/systemd). */
+#define CST_SERVICE_USER "calsteward"
 
 typedef struct cst_sweep_account {
     char *name;          /* [account NAME] */
@@ -74,6 +76,12 @@ typedef struct cst_sweep_conf {
  * Reads and checks the file at path into c (which need not be
  * initialised; it is zeroed first).
  *
+ * The file is opened with O_NONBLOCK and checked with fstat() on the
+ * opened descriptor: a FIFO, a device or a folder is refused at once
+ * (CST_ERR_INVALID, "FILE: not a regular file") instead of hanging the
+ * sweep, a file larger than CST_SWEEP_MAX_CONF_BYTES before it is read.
+ * A symbolic link to a regular file is followed.
+ *
  * Returns CST_OK; CST_ERR_IO when the file cannot be read (err->msg
  * "FILE: strerror"); CST_ERR_PARSE for a line that is no INI, longer than
  * 198 bytes (inih's limit), with a NUL byte or invalid UTF-8;
@@ -81,7 +89,8 @@ typedef struct cst_sweep_conf {
  * missing url, a bad number or value, both password-file and token-file,
  * password-file or organizer = self without user, an account named
  * twice, no account at all, a url, calendars or tasks URL that does not
- * parse or is not http(s); CST_ERR_TOO_LARGE past
+ * parse or is not http(s), an owner-tasks template whose {user} or
+ * {addr} is not in the path; CST_ERR_TOO_LARGE past
  * CST_SWEEP_MAX_CONF_BYTES, CST_SWEEP_MAX_ACCOUNTS or
  * CST_SWEEP_MAX_CALENDARS; CST_ERR_NOMEM.  On an error err->line is the
  * line (0 when none applies) and err->msg reads "FILE:LINE: KEY: what is
@@ -108,7 +117,9 @@ void cst_sweep_conf_fini(cst_sweep_conf *c);
  * opened descriptor, so what is checked is what is read: it must be a
  * regular file -- not a symbolic link (folders on the way may be links),
  * not a FIFO or device -- with no permission bit for group or others
- * (mode 0600 or 0400), of at most CST_SWEEP_MAX_SECRET bytes.  Under a
+ * (mode 0600 or 0400), of at most CST_SWEEP_MAX_SECRET bytes.  When we
+ * run as root it must belong to root or to CST_SERVICE_USER ("FILE: owned
+ * by USER (uid N), not by root or calsteward; chown root: FILE").  Under a
  * POSIX ACL the group bits are the ACL's mask: the file passes when the
  * ACL lets no one in but the owner and the user running us (systemd's
  * credentials for a User= service are 0400 plus "user:SERVICE:r").  The secret

@@ -58,6 +58,10 @@
 #   sw_proxy_count [ERE]        lines of $SW_PROXY_LOG matching ERE
 #                               (all lines without one)
 #   sw_stop_faultproxy
+#   sw_state_reseal FILE        rewrites the end line of a state file the
+#                               test edited (cli/state.h: "end", the lines
+#                               before it, their FNV-1a 64 hash), as an
+#                               administrator's deliberate edit would
 #   sw_stop_all                 stops everything (bounded), removes $SW_TMP
 #
 #   $SW_PY                      Debian's python3 (PYTHON3, default
@@ -307,6 +311,19 @@ sw_proxy_count() {
 sw_stop_faultproxy() {
     cst_kill "$SW_PROXY_PID" 5
     SW_PROXY_PID=""
+}
+
+sw_state_reseal() {
+    python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+b = open(p, "rb").read().split(b"\n")
+body = b"".join(l + b"\n" for l in b[:-1] if not l.startswith(b"end\t"))
+h = 14695981039346656037
+for c in body:
+    h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+open(p, "wb").write(body + b"end\t%d\t%016x\n" % (body.count(b"\n"), h))
+PY
 }
 
 sw_stop_all() {

@@ -158,6 +158,7 @@ check "second sweep leaves every ETag as it was" [ "$before" = "$after" ]
 # server rebuilt): the sweep starts over, compares ETags, writes nothing
 for f in "$SW_TMP"/state/team/*.state; do
     sed -i 's/^token\t.*/token\thttp:\/\/example.com\/ns\/sync\/unknown-token/' "$f"
+    sw_state_reseal "$f"
 done
 sweep 2026-03-10T02:00:00Z
 check "unknown sync token: exit 0" rc 0
