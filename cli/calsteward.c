@@ -277,8 +277,17 @@ static int parse_lang(const char *s, cst_lang *out)
 
 /* ---- policy ----------------------------------------------------------- */
 
+/* A key, section or rule of the policy file this release does not know:
+ * a warning on stderr, and the check goes on (calsteward-policy(5)). */
+static void policy_warning(void *ctx, int line, const char *msg)
+{
+    fprintf(stderr, "%s: %s:%d: %s: %s\n", cli_progname, (const char *)ctx,
+            line, _("warning"), msg);
+}
+
 /* Loads the policy file (path NULL: the default one if it exists).
- * Returns 0 or EXIT_USAGE after printing the error. */
+ * Returns 0 or EXIT_USAGE after printing the error; warns of what it
+ * ignores. */
 int cli_load_policy(const char *path, cst_policy *p)
 {
     char *text = NULL;
@@ -298,7 +307,8 @@ int cli_load_policy(const char *path, cst_policy *p)
                 e == EFBIG ? _("policy file too large") : strerror(e));
         return EXIT_USAGE;
     }
-    st = cst_policy_parse(p, text, len, &err);
+    st = cst_policy_parse_warn(p, text, len, &err, policy_warning,
+                               (void *)path);
     free(text);
     if (st != CST_OK) {
         fprintf(stderr, "%s: %s:%d: %s\n", cli_progname, path, err.line,

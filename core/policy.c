@@ -266,7 +266,7 @@ static cst_status check_lines(const char *text, size_t len, cst_error *err,
 
     if (len == 0)
         return CST_OK;
-    const char *s, *e, *b, *c;
+    const char *s, *e;
     int k;
 
     while ((k = next_line(&it, &s, &e)) >= 0) {
@@ -293,17 +293,6 @@ static cst_status check_lines(const char *text, size_t len, cst_error *err,
         case L_BAD:
             cst_error_set(err, it.lineno, "expected [section] or key = value");
             return CST_ERR_PARSE;
-        case L_SECTION:
-            b = (const char *)memchr(s, '[', (size_t)(e - s)) + 1;
-            c = memchr(b, ']', (size_t)(e - b));
-            if (!known_section(b, (size_t)(c - b))) {
-                cst_error_set(err, it.lineno,
-                              "[%.*s]: unknown section (lead-times, "
-                              "meeting, rules, output)",
-                              (int)(c - b > 40 ? 40 : c - b), b);
-                return CST_ERR_INVALID;
-            }
-            break;
         default:
             break;
         }
@@ -319,6 +308,8 @@ typedef struct parse_ctx {
     cst_error err; /* the first error */
     int failed;
     int min_line, max_line; /* last lines that set agenda-min/max-days */
+    cst_policy_warn_fn *warn; /* unknown sections, keys, rules; or NULL */
+    void *warn_ctx;
 } parse_ctx;
 
 /* Copies value into buf for a message, cut at a character boundary. */
@@ -357,6 +348,44 @@ static int fail(parse_ctx *c, const char *section, const char *name,
     cst_error_set(&c->err, c->keys.lineno, "[%s] %s: %s", section,
                   shown(name, n, sizeof(n)), why);
     return 0;
+}
+
+/* Reports a section, key or rule this release does not know, which is
+ * then ignored (upgrade safety: a file written for another release). */
+static int ignore(parse_ctx *c, int line, const char *section,
+                  const char *name, const char *what)
+{
+    char msg[sizeof(c->err.msg)], n[VALUE_SHOWN + 4];
+
+    if (c->warn == NULL)
+        return 1;
+    if (name == NULL)
+        snprintf(msg, sizeof(msg), "[%s]: unknown section (lead-times, "
+                 "meeting, rules, output), ignored", shown(section, n,
+                 sizeof(n)));
+    else
+        snprintf(msg, sizeof(msg), "[%s] %s: unknown %s, ignored", section,
+                 shown(name, n, sizeof(n)), what);
+    c->warn(c->warn_ctx, line, msg);
+    return 1;
+}
+
+/* A section line the walk passed: reported when it is not known. */
+static void pass_section(parse_ctx *c, const char *s, const char *e)
+{
+    const char *b = (const char *)memchr(s, '[', (size_t)(e - s)) + 1;
+    const char *q = memchr(b, ']', (size_t)(e - b));
+    char name[64];
+    size_t len;
+
+    if (c->failed || known_section(b, (size_t)(q - b)))
+        return;
+    b = cst_trim(b, (size_t)(q - b), &len);
+    if (len >= sizeof(name))
+        len = sizeof(name) - 1;
+    memcpy(name, b, len);
+    name[len] = '\0';
+    ignore(c, c->keys.lineno, name, NULL, NULL);
 }
 
 static int parse_int(const char *s, size_t len, int *out)
@@ -458,6 +487,8 @@ static int handler(void *user, const char *section, const char *name,
      * found before inih runs, so there are none here) */
     do {
         k = next_line(&c->keys, &s, &e);
+        if (k == L_SECTION)
+            pass_section(c, s, e);
     } while (k >= 0 && k != L_KEY);
     if (c->failed)
         return 0;
@@ -489,10 +520,12 @@ static int handler(void *user, const char *section, const char *name,
 
     if (sl == 0)
         return fail(c, "", name, "key outside a section%s", "");
+    if (!known_section(section, sl))
+        return 1; /* reported at the section's line */
     if (cst_eq_ci(section, sl, "rules")) {
         r = cst_rule_from_name(name, strlen(name));
         if (r == CST_RULE__COUNT)
-            return fail(c, section, name, "unknown rule%s", "");
+            return ignore(c, c->keys.lineno, section, name, "rule");
         if (cst_eq_ci(buf, len, "off"))
             c->p->mode[r] = CST_MODE_OFF;
         else if (cst_eq_ci(buf, len, "info"))
@@ -512,7 +545,7 @@ static int handler(void *user, const char *section, const char *name,
             break;
     }
     if (i == sizeof(keys) / sizeof(keys[0]))
-        return fail(c, section, name, "unknown key%s", "");
+        return ignore(c, c->keys.lineno, section, name, "key");
 
     switch (keys[i].kind) {
     case K_INT:
@@ -564,12 +597,20 @@ static int handler(void *user, const char *section, const char *name,
 cst_status cst_policy_parse(cst_policy *p, const char *text, size_t len,
                             cst_error *err)
 {
+    return cst_policy_parse_warn(p, text, len, err, NULL, NULL);
+}
+
+cst_status cst_policy_parse_warn(cst_policy *p, const char *text, size_t len,
+                                 cst_error *err, cst_policy_warn_fn *warn,
+                                 void *warn_ctx)
+{
     parse_ctx c;
+    const char *s, *e;
     cst_error pre = {0, ""};
     cst_status st, pre_st;
     size_t bad_at = len;
     char *copy = NULL;
-    int line;
+    int line, k;
 
     memset(&c, 0, sizeof(c));
     if (len > CST_MAX_POLICY_BYTES) {
@@ -596,6 +637,8 @@ cst_status cst_policy_parse(cst_policy *p, const char *text, size_t len,
         memcpy(copy, text, bad_at);
     copy[bad_at] = '\0';
     c.p = p;
+    c.warn = warn;
+    c.warn_ctx = warn_ctx;
     c.keys.p = copy;
     c.keys.end = copy + bad_at;
     line = ini_parse_string(copy, handler, &c);
@@ -610,6 +653,11 @@ cst_status cst_policy_parse(cst_policy *p, const char *text, size_t len,
         if (err != NULL)
             err->line = line; /* inih's count; the handler's agrees */
         goto done;
+    }
+    /* the section lines after the last key */
+    while ((k = next_line(&c.keys, &s, &e)) >= 0) {
+        if (k == L_SECTION)
+            pass_section(&c, s, e);
     }
     if (pre_st != CST_OK) {
         st = pre_st;

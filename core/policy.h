@@ -95,7 +95,12 @@ void cst_policy_init(cst_policy *p);
  * bytes, may be empty.  Lines hold at most 198 bytes (inih's limit) and
  * may not be indented after a key (inih would read a continuation).
  *
- * Returns CST_OK; CST_ERR_INVALID for an unknown section or key, a bad
+ * A section, a key or a [rules] rule this release does not know is
+ * ignored (its keys too, for a section), so that a file written for
+ * another release keeps a running Apache running; see
+ * cst_policy_parse_warn() to hear of them.
+ *
+ * Returns CST_OK; CST_ERR_INVALID for a key outside a section, a bad
  * value or a number out of range, CST_ERR_PARSE for a line that is no
  * INI, an over-long line, a NUL byte or invalid UTF-8, CST_ERR_TOO_LARGE
  * past CST_MAX_POLICY_BYTES, CST_ERR_NOMEM.  err may be NULL.  The first
@@ -106,5 +111,20 @@ void cst_policy_init(cst_policy *p);
  */
 cst_status cst_policy_parse(cst_policy *p, const char *text, size_t len,
                             cst_error *err);
+
+/*
+ * Called for each section, key or [rules] rule the text names that this
+ * release does not know, with its 1-based line and a message such as
+ * "[meeting] foo: unknown key, ignored".  msg lives only for the call.
+ */
+typedef void cst_policy_warn_fn(void *ctx, int line, const char *msg);
+
+/*
+ * cst_policy_parse(), and each unknown section, key or rule passed to
+ * warn (when not NULL) in the order of the lines.
+ */
+cst_status cst_policy_parse_warn(cst_policy *p, const char *text, size_t len,
+                                 cst_error *err, cst_policy_warn_fn *warn,
+                                 void *warn_ctx);
 
 #endif /* CST_POLICY_H */

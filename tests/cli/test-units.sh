@@ -105,6 +105,15 @@ has "$T" "WantedBy=timers.target"
 U="$SRC/sysusers.d/calsteward.conf"
 grep -q '^u calsteward ' "$U"
 ok $? "sysusers.d: creates the user calsteward"
+# tmpfiles.d (the Debian package installs it): the user's home, which is
+# also the service's StateDirectory=, with the same mode and owner
+home=$(awk '$1 == "u" && $2 == "calsteward" { print $NF }' "$U")
+F="$SRC/tmpfiles.d/calsteward.conf"
+grep -q "^d $home 0700 calsteward calsteward " "$F"
+ok $? "tmpfiles.d: makes the home $home, 0700, owned by calsteward"
+grep -q '^StateDirectoryMode=0700$' "$SRC/calsteward-sweep.service.in" &&
+    [ "$home" = /var/lib/calsteward ]
+ok $? "tmpfiles.d: the same folder and mode as StateDirectory="
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
