@@ -9,6 +9,11 @@
 #include "apr_file_io.h"
 #include "apr_strings.h"
 #include "apr_uri.h"
+#include "http_log.h"
+
+#ifdef APLOG_USE_MODULE
+APLOG_USE_MODULE(calsteward);
+#endif
 
 static const cst_policy *default_policy(apr_pool_t *p)
 {
@@ -68,6 +73,20 @@ const char *cs_set_enabled(cmd_parms *cmd, void *conf, int on)
 
 /* Reads and checks the policy file now, so that a bad one fails
  * `apachectl configtest` with the file, line and reason. */
+typedef struct policy_ctx {
+    cmd_parms *cmd;
+    const char *path;
+} policy_ctx;
+
+/* Logs an unknown key of a policy file at start-up, with file and line. */
+static void policy_warn(void *ctx, int line, const char *msg)
+{
+    const policy_ctx *w = ctx;
+
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, w->cmd->server,
+                 "calsteward: CS008 %s:%d: %s", w->path, line, msg);
+}
+
 const char *cs_set_policy(cmd_parms *cmd, void *conf, const char *path)
 {
     cs_dir_conf *c = conf;
@@ -80,9 +99,12 @@ const char *cs_set_policy(cmd_parms *cmd, void *conf, const char *path)
     cst_policy *pol;
     cst_error err = {0, ""};
     cst_status st;
+    policy_ctx w;
 
     if (full == NULL)
         return apr_psprintf(cmd->pool, "CalStewardPolicy: bad path %s", path);
+    w.cmd = cmd;
+    w.path = full;
     rv = apr_file_open(&f, full, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool);
     if (rv == APR_SUCCESS)
         rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
@@ -107,7 +129,7 @@ const char *cs_set_policy(cmd_parms *cmd, void *conf, const char *path)
     text[n] = '\0';
     pol = apr_pcalloc(cmd->pool, sizeof(*pol));
     cst_policy_init(pol);
-    st = cst_policy_parse(pol, text, n, &err);
+    st = cst_policy_parse_warn(pol, text, n, &err, policy_warn, &w);
     if (st != CST_OK)
         return apr_psprintf(cmd->pool, "CalStewardPolicy: %s:%d: %s", full,
                             err.line, err.msg);

@@ -203,6 +203,14 @@ def main():
     T.ok(made == [201] * len(made), "setup: calendars made in Radicale", made)
 
     try:
+        # 0. a policy key of a later release: Apache started, one warning
+        with open(a.log, encoding="utf-8", errors="replace") as f:
+            start = f.read()
+        T.ok(re.search(r"CS008 \S*enforce\.conf:3: \[rules\] rule-of-a-later-"
+                       r"release: unknown rule, ignored", start),
+             "policy: an unknown rule is a warning with file:line (CS008)",
+             start[-1500:])
+
         # 1. no work before authentication
         uid = "wrongpw-%s@example.com" % uuid.uuid4()
         p = "/alice/enforce/%s.ics" % uid

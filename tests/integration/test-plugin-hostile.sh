@@ -15,9 +15,11 @@ here="$srcdir/tests/integration"
 cst_require
 cst_init plugin-hostile
 
+# a rule of a later release: a warning at start-up, not a refusal
 cat >"$CST_TMP/enforce.conf" <<'CONF'
 [rules]
 goal-missing = enforce
+rule-of-a-later-release = warning
 CONF
 rec_port=$(cst_free_port)
 noetag_port=$(cst_free_port)
