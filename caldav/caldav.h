@@ -280,6 +280,12 @@ typedef struct cst_dav_items {
 /* Frees what it owns and zeroes it; NULL ok. */
 void cst_dav_items_fini(cst_dav_items *it);
 
+/* An item's calendar-data with its line ends as stored: XML parsers turn
+ * every CRLF into LF, so each bare LF becomes CRLF again before the data
+ * is processed or written back.  A heap copy (*out_len bytes), NULL when
+ * out of memory. */
+char *cst_dav_restore_crlf(const char *data, size_t len, size_t *out_len);
+
 /* PROPFIND Depth 0 of a collection. */
 typedef struct cst_dav_colinfo {
     char *sync_token;    /* DAV:sync-token or NULL */

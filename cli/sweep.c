@@ -1232,35 +1232,6 @@ out:
     cst_dav_response_fini(&resp);
 }
 
-/*
- * C:calendar-data travels inside XML, whose parsers turn every CRLF into
- * LF: a server's stored CRLF arrives as LF unless it wrote &#13;.  The
- * object as stored has CRLF (RFC 5545 3.1), so bare LFs become CRLF
- * again before anything is processed or written back.  Returns a heap
- * copy (NULL when out of memory).
- */
-static char *restore_crlf(const char *data, size_t len, size_t *out_len)
-{
-    size_t i, extra = 0, k = 0;
-    char *o;
-
-    for (i = 0; i < len; i++) {
-        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
-            extra++;
-    }
-    o = malloc(len + extra + 1);
-    if (o == NULL)
-        return NULL;
-    for (i = 0; i < len; i++) {
-        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
-            o[k++] = '\r';
-        o[k++] = data[i];
-    }
-    o[k] = '\0';
-    *out_len = k;
-    return o;
-}
-
 static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
                                int meetings);
 
@@ -1275,7 +1246,7 @@ static void handle_object(sweep *s, collection *c, const cst_dav_item *m,
         handle_object_crlf(s, c, m, meetings);
         return;
     }
-    data = restore_crlf(m->data, m->len, &fixed.len);
+    data = cst_dav_restore_crlf(m->data, m->len, &fixed.len);
     if (data == NULL) {
         warn(s, "%s: %s", m->url, strerror(ENOMEM));
         c->stats.errors++;

@@ -210,8 +210,26 @@ done:
  * when it is there (written or up to date), 1 when the backend could not
  * be reached or was busy (try again later), -1 when it refused (logged,
  * CS013). */
+/* resp as a GET of the item would have filled it; 0, or -1 when the
+ * item cannot stand for a GET (then the task is read with one). */
+static int from_item(const cst_dav_item *it, cst_dav_response *resp)
+{
+    if (it->status == 404)
+        return (resp->status = 404, 0);
+    if (it->status != 200 || it->data == NULL || it->etag == NULL)
+        return -1;
+    resp->body = cst_dav_restore_crlf(it->data, it->len, &resp->body_len);
+    resp->etag = strdup(it->etag);
+    if (resp->body == NULL || resp->etag == NULL) {
+        cst_dav_response_fini(resp);
+        return -1;
+    }
+    resp->status = 200;
+    return 0;
+}
+
 static int write_one(cs_job *j, cst_dav *dav, const char *collection,
-                     const cst_task *t)
+                     const cst_task *t, const cst_dav_item *pre)
 {
     const char *url = apr_pstrcat(j->pool, collection,
                                   collection[strlen(collection) - 1] == '/'
@@ -230,7 +248,9 @@ static int write_one(cs_job *j, cst_dav *dav, const char *collection,
         free(etag);
         etag = NULL;
         cst_dav_response_init(&resp);
-        if (cst_dav_get(dav, url, &resp, &err) != CST_OK) {
+        if (tries == 0 && pre != NULL && from_item(pre, &resp) == 0) {
+            /* known from the collection's multiget */
+        } else if (cst_dav_get(dav, url, &resp, &err) != CST_OK) {
             ret = transient(dav, 1) ? 1 : -1;
             break;
         }
@@ -304,6 +324,64 @@ static int write_one(cs_job *j, cst_dav *dav, const char *collection,
     return ret;
 }
 
+/* 1 when the last segment of url, %-decoded, is name. */
+static int last_segment_is(apr_pool_t *p, const char *url, const char *name)
+{
+    const char *slash = strrchr(url, '/');
+    char *seg;
+
+    if (slash == NULL)
+        return 0;
+    seg = apr_pstrdup(p, slash + 1);
+    if (ap_unescape_url(seg) != OK)
+        return 0;
+    return strcmp(seg, name) == 0;
+}
+
+/*
+ * What the collection holds of the tasks, read with one calendar-multiget
+ * instead of a GET each: pre[i] is task i's item (status 200 with its
+ * data and ETag, or 404), NULL where the answer did not say -- that task
+ * is then read with its own GET, as are all of them when the server
+ * refuses the REPORT.
+ */
+static void prefetch(cs_job *j, cst_dav *dav, const char *collection,
+                     const cst_task_list *l, const cst_dav_item **pre,
+                     cst_dav_items *items)
+{
+    size_t n = l->n < CS_MAX_TASKS_WRITTEN ? l->n : CS_MAX_TASKS_WRITTEN;
+    const char **hrefs;
+    cst_error err = {0, ""};
+    size_t i, k;
+
+    if (n < 2)
+        return; /* one GET is as cheap */
+    hrefs = apr_palloc(j->pool, n * sizeof(*hrefs));
+    for (i = 0; i < n; i++)
+        hrefs[i] = apr_pstrcat(j->pool, collection,
+                               collection[strlen(collection) - 1] == '/'
+                                   ? ""
+                                   : "/",
+                               ap_escape_path_segment(j->pool,
+                                                      l->v[i].uid),
+                               ".ics", NULL);
+    if (cst_dav_multiget(dav, collection, hrefs, n, items, &err) != CST_OK) {
+        cst_dav_items_fini(items);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        const char *name = apr_pstrcat(j->pool, l->v[i].uid, ".ics", NULL);
+
+        for (k = 0; k < items->n; k++) {
+            if (items->v[k].url != NULL
+                && last_segment_is(j->pool, items->v[k].url, name)) {
+                pre[i] = &items->v[k];
+                break;
+            }
+        }
+    }
+}
+
 /*
  * Writes the job's tasks.  Returns 0 when every task is there or was
  * refused for good (logged), 1 when some could not be written for now
@@ -318,9 +396,13 @@ static int run_job(cs_job *j)
     cst_dav *dav = NULL;
     cst_error err = {0, ""};
     const char *collection;
+    const cst_dav_item *pre[CS_MAX_TASKS_WRITTEN];
+    cst_dav_items items;
     size_t i;
     int again = 0, retry = 0;
 
+    memset(&items, 0, sizeof(items));
+    memset(pre, 0, sizeof(pre));
     memset(&in, 0, sizeof(in));
     in.policy = j->policy;
     in.now = j->now;
@@ -347,8 +429,9 @@ static int run_job(cs_job *j)
                      "the task collection could not be reached");
         goto done;
     }
+    prefetch(j, dav, collection, &list, pre, &items);
     for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
-        if (write_one(j, dav, collection, &list.v[i]) > 0) {
+        if (write_one(j, dav, collection, &list.v[i], pre[i]) > 0) {
             again = 1;
             if (j->last_error[0] != '\0' && transient(dav, 0) == 2)
                 break; /* not reachable: the others would not be either */
@@ -361,6 +444,7 @@ static int run_job(cs_job *j)
                      (apr_size_t)list.n, CS_MAX_TASKS_WRITTEN,
                      (apr_size_t)(list.n - CS_MAX_TASKS_WRITTEN));
 done:
+    cst_dav_items_fini(&items);
     cst_dav_free(&dav);
     cst_task_list_fini(&list);
     return again;

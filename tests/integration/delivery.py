@@ -149,7 +149,16 @@ def main():
     proxy.kill()
     proxy.wait()
     with open(a.proxy_log, encoding="utf-8") as f:
-        lines = [ln.split() for ln in f if " PUT " in ln]
+        log = [ln.split() for ln in f]
+    lines = [ln for ln in log if len(ln) > 2 and ln[1] == "PUT"]
+    gets = [ln for ln in log if len(ln) > 2 and ln[1] == "GET"
+            and ln[2].startswith("/alice/tasks/")]
+    reports = [ln for ln in log if len(ln) > 2 and ln[1] == "REPORT"
+               and ln[2].startswith("/alice/tasks/")]
+    T.ok(reports and not gets,
+         "multiget: the existing tasks read with one calendar-multiget a "
+         "meeting (%d REPORTs), no GET each (%d)" % (len(reports), len(gets)),
+         gets[:5])
     bare = [ln for ln in lines if "if-match=1" not in ln
             and "if-none-match=1" not in ln]
     T.ok(lines and not bare, "conditional: every PUT the module sent carried "
