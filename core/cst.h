@@ -53,6 +53,7 @@ void cst_error_set(cst_error *err, int line, const char *fmt, ...)
 #define CST_MAX_TABLE_COLUMNS  32u
 #define CST_MAX_OCCURRENCES    200000u /* RRULE instances walked */
 #define CST_MAX_RECUR_STEPS    50000u  /* iterator steps of one RRULE walk */
+#define CST_RECUR_HORIZON_DAYS 36525u  /* a walk stops 100 years after now */
 #define CST_MAX_RECUR_PER_DAY  24u     /* instants an RRULE names a day */
 #define CST_MAX_TZ_OBSERVANCES 1000u   /* STANDARD/DAYLIGHT in a VTIMEZONE */
 #define CST_MAX_TZ_PER_YEAR    24u     /* instants a zone's RRULE names a year */

@@ -338,7 +338,7 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
     icalrecur_iterator *it;
     struct icaltimetype inst;
     int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0;
-    time_t s, from, clamp;
+    time_t s, from, clamp, horizon;
 
     if (jump > 0)
         icaltime_adjust(&t0, jump, 0, 0, 0);
@@ -352,11 +352,16 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
      * BYMONTH=2) */
     from = to_utc(t0, w->zone);
     clamp = from + (time_t)CST_MAX_RECUR_STEPS * unit_secs(rule.freq);
+    /* nor further than CST_RECUR_HORIZON_DAYS after now: an instance
+     * past that is no next meeting, and the walk up to there has seen
+     * everything before now (so it is no truncation) */
+    horizon = w->now + (time_t)CST_RECUR_HORIZON_DAYS * 86400;
     if (icaltime_is_null_time(rule.until) ||
-        to_utc(rule.until, w->zone) > clamp) {
+        to_utc(rule.until, w->zone) > clamp
+        || to_utc(rule.until, w->zone) > horizon) {
+        clamped = clamp < horizon;
         rule.until = icaltime_from_timet_with_zone(
-            clamp, 0, icaltimezone_get_utc_timezone());
-        clamped = 1;
+            clamped ? clamp : horizon, 0, icaltimezone_get_utc_timezone());
     }
     it = icalrecur_iterator_new(rule, t0);
     if (it == NULL)
