@@ -20,7 +20,7 @@
 #include "core/tzfast.h"
 
 #define MAX_CHANGES 256   /* more near one time: libical answers */
-#define MAX_SPAN_YEARS 12000 /* years walked back at most in one rule */
+#define MODERN 1753       /* libical's first Gregorian year */
 
 typedef int64_t secs_t;   /* seconds of a proleptic Gregorian calendar */
 
@@ -69,14 +69,20 @@ static int weekday(int y, int m, int d)
     return (int)(w < 0 ? w + 7 : w);
 }
 
-/* Returns 1 when the fields of t make a date and time this code reads as
- * libical does (years 1753-9999: libical's leap years are Julian before
- * 1753; no leap second). */
+/* Returns 1 when the fields of t make a date and time (no leap second).
+ * Before 1753 libical's leap years are Julian (1700 has a 29 February):
+ * such a time may be a DTSTART, far before any time we convert, where
+ * only the order of changes matters. */
 static int fields_ok(const struct icaltimetype *t)
 {
-    if (t->year < 1753 || t->year > 9999 || t->month < 1 || t->month > 12)
+    int dim;
+
+    if (t->year < 1 || t->year > 9999 || t->month < 1 || t->month > 12)
         return 0;
-    if (t->day < 1 || t->day > days_in_month(t->month, t->year))
+    dim = days_in_month(t->month, t->year);
+    if (t->year < MODERN && t->month == 2 && t->year % 4 == 0)
+        dim = 29;
+    if (t->day < 1 || t->day > dim)
         return 0;
     return t->hour >= 0 && t->hour < 24 && t->minute >= 0 &&
            t->minute < 60 && t->second >= 0 && t->second < 60;
@@ -112,17 +118,24 @@ struct rule {
     secs_t until;             /* local, as libical compares it */
 };
 
+/* Returns 1 when a BYHOUR/BYMINUTE/BYSECOND list is absent or names only
+ * DTSTART's own value v (Outlook writes BYHOUR=2;BYMINUTE=0). */
+static int by_is(const short *a, int v)
+{
+    return !HAS(a) || (a[0] == v && a[1] == ICAL_RECURRENCE_ARRAY_MAX);
+}
+
 /* Reads an RRULE of the supported shape into *ru; returns 0 for others. */
 static int rule_read(const struct icalrecurrencetype *r, int prev,
-                     struct rule *ru)
+                     const struct icaltimetype *ds, struct rule *ru)
 {
     int i;
 
     if (r->freq != ICAL_YEARLY_RECURRENCE || r->count != 0 ||
         r->interval != 1 || (r->rscale != NULL && r->rscale[0] != '\0'))
         return 0;
-    if (HAS(r->by_second) || HAS(r->by_minute) || HAS(r->by_hour) ||
-        HAS(r->by_year_day) || HAS(r->by_week_no) || HAS(r->by_set_pos) ||
+    if (!by_is(r->by_second, ds->second) || !by_is(r->by_minute, ds->minute) ||
+        !by_is(r->by_hour, ds->hour) || HAS(r->by_year_day) || HAS(r->by_week_no) || HAS(r->by_set_pos) ||
         !HAS(r->by_month))
         return 0;
     ru->n_months = 0;
@@ -166,8 +179,11 @@ static int rule_read(const struct icalrecurrencetype *r, int prev,
     }
     if (ru->nth != 0 && (ru->wdays != 0 || ru->n_days > 0))
         return 0;
-    if (ru->nth == 0 && ru->n_days == 0)
-        return 0; /* every such weekday of the month, or DTSTART's day */
+    if (ru->nth == 0 && ru->n_days == 0) {
+        if (ru->wdays != 0)
+            return 0; /* every such weekday of the month */
+        ru->days[ru->n_days++] = ds->day; /* BYMONTH alone: DTSTART's day */
+    }
     if (ru->nth != 0 && r->by_day[1] != ICAL_RECURRENCE_ARRAY_MAX)
         return 0;
     ru->has_until = !icaltime_is_null_time(r->until);
@@ -225,9 +241,11 @@ static int rule_days(const struct rule *ru, int y, int m, int out[31])
 /*
  * Adds the changes of one RRULE in [lo, hi) and its last one before lo.
  * libical adds DTSTART itself (the caller does) and then every occurrence
- * after DTSTART up to UNTIL.
+ * after DTSTART up to UNTIL.  Returns 0 when that last one lies before
+ * 1753, where libical's calendar (Julian leap years, ICU's Julian dates
+ * before 1582) is not ours.
  */
-static void rule_changes(const struct rule *ru, const struct icaltimetype *ds,
+static int rule_changes(const struct rule *ru, const struct icaltimetype *ds,
                          int year, secs_t lo, secs_t hi,
                          const struct change *proto, struct changes *cs)
 {
@@ -248,7 +266,9 @@ static void rule_changes(const struct rule *ru, const struct icaltimetype *ds,
         if (uy < y_end)
             y_end = uy;
     }
-    for (y = y_end; y >= ds->year && y > year - MAX_SPAN_YEARS; y--) {
+    for (y = y_end; y >= ds->year; y--) {
+        if (y < MODERN)
+            return 0;
         for (i = 0; i < ru->n_months; i++) {
             int days[31], n = rule_days(ru, y, ru->months[i], days);
 
@@ -274,6 +294,7 @@ static void rule_changes(const struct rule *ru, const struct icaltimetype *ds,
     }
     if (found)
         add(cs, best, proto);
+    return 1;
 }
 
 /*
@@ -378,10 +399,11 @@ static int collect(icalcomponent *vtz, int year, struct changes *cs)
                 struct icalrecurrencetype r = icalproperty_get_rrule(p);
                 struct rule ru = {{0}, 0, {0}, 0, 0, 0, 0, 0, 0};
 
-                if (!rule_read(&r, proto.prev, &ru))
+                if (!rule_read(&r, proto.prev, &ds, &ru))
                     return 0;
                 add(cs, start - proto.prev, &proto);
-                rule_changes(&ru, &ds, year, lo, hi, &proto, cs);
+                if (!rule_changes(&ru, &ds, year, lo, hi, &proto, cs))
+                    return 0;
             }
         }
         if (rd_found_before)
@@ -468,7 +490,8 @@ static int offset(icalcomponent *vtz, struct icaltimetype t, int local,
     struct changes cs;
 
     /* libical expands no further than 2582 (ICALTIMEZONE_MAX_YEAR) */
-    if (vtz == NULL || t.is_date || !fields_ok(&t) || t.year > 2500)
+    if (vtz == NULL || t.is_date || !fields_ok(&t) || t.year < MODERN + 4 ||
+        t.year > 2500)
         return 0;
     if (!collect(vtz, t.year, &cs))
         return 0;
