@@ -308,6 +308,28 @@ time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone)
     return as_utc(t, (icaltimezone *)z);
 }
 
+struct icaltimetype cst_tz_from_utc(time_t t, int is_date, icaltimezone *zone)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icalcomponent *c = fast_zone(zone);
+    struct icaltimetype tt;
+    int off, dst;
+
+    if (c == NULL)
+        return icaltime_from_timet_with_zone(t, is_date, zone);
+    tt = icaltime_from_timet_with_zone(t, 0, utc);
+    if (icaltime_is_null_time(tt) ||
+        !cst_tzfast_utc_offset(c, tt, &off, &dst))
+        return icaltime_from_timet_with_zone(t, is_date, zone);
+    /* as icaltimezone_convert_time(): the fields move, the zone stays UTC */
+    icaltime_adjust(&tt, 0, 0, 0, off);
+    tt.is_daylight = dst;
+    tt.is_date = is_date;
+    if (is_date)
+        tt.hour = tt.minute = tt.second = 0;
+    return tt;
+}
+
 int cst_tz_offset_at(icaltimezone *zone, time_t t)
 {
     icaltimezone *utc = icaltimezone_get_utc_timezone();
@@ -318,7 +340,7 @@ int cst_tz_offset_at(icaltimezone *zone, time_t t)
     if (zone == NULL || zone == utc)
         return 0;
     tt = icaltime_from_timet_with_zone(t, 0, utc);
-    if (c != NULL && cst_tzfast_utc_offset(c, tt, &off))
+    if (c != NULL && cst_tzfast_utc_offset(c, tt, &off, NULL))
         return off;
     return icaltimezone_get_utc_offset_of_utc_time(zone, &tt, NULL);
 }

@@ -444,12 +444,14 @@ static size_t nearby(const struct changes *cs, secs_t t)
  * libical's lookup (icaltimezone_get_utc_offset when local is set, else
  * icaltimezone_get_utc_offset_of_utc_time) over the sorted changes.
  */
-static int lookup(const struct changes *cs, secs_t t, int local, int want_dst)
+static int lookup(const struct changes *cs, secs_t t, int local, int want_dst,
+                  int *dst)
 {
     size_t i, use = 0;
     int step = 1, found = 0;
     const struct change *c;
 
+    *dst = 0;
     if (cs->n == 0)
         return 0;
     i = nearby(cs, t);
@@ -466,8 +468,10 @@ static int lookup(const struct changes *cs, secs_t t, int local, int want_dst)
         }
         if (step == -1 && found)
             break;
-        if (i == 0 && step < 0)
+        if (i == 0 && step < 0) {
+            *dst = !cs->v[0].dst;
             return cs->v[0].prev;
+        }
         i += (size_t)step;
         if (i >= (size_t)cs->n)
             break;
@@ -481,11 +485,12 @@ static int lookup(const struct changes *cs, secs_t t, int local, int want_dst)
         if (c->dst != want_dst && pc->dst == want_dst)
             c = pc;
     }
+    *dst = c->dst;
     return c->off;
 }
 
 static int offset(icalcomponent *vtz, struct icaltimetype t, int local,
-                  int *off)
+                  int *off, int *dst)
 {
     struct changes cs;
 
@@ -496,17 +501,26 @@ static int offset(icalcomponent *vtz, struct icaltimetype t, int local,
     if (!collect(vtz, t.year, &cs))
         return 0;
     qsort(cs.v, (size_t)cs.n, sizeof(cs.v[0]), by_at);
-    *off = lookup(&cs, secs_of(&t), local, t.is_daylight == 1);
+    *off = lookup(&cs, secs_of(&t), local, t.is_daylight == 1, dst);
     return 1;
 }
 
 int cst_tzfast_local_offset(icalcomponent *vtz, struct icaltimetype t,
                             int *off)
 {
-    return offset(vtz, t, 1, off);
+    int dst;
+
+    return offset(vtz, t, 1, off, &dst);
 }
 
-int cst_tzfast_utc_offset(icalcomponent *vtz, struct icaltimetype t, int *off)
+int cst_tzfast_utc_offset(icalcomponent *vtz, struct icaltimetype t, int *off,
+                          int *is_daylight)
 {
-    return offset(vtz, t, 0, off);
+    int dst;
+
+    if (!offset(vtz, t, 0, off, &dst))
+        return 0;
+    if (is_daylight != NULL)
+        *is_daylight = dst;
+    return 1;
 }

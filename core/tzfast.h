@@ -24,8 +24,9 @@
 int cst_tzfast_local_offset(icalcomponent *vtz, struct icaltimetype t,
                             int *off);
 
-/* The same for t as UTC fields (icaltimezone_get_utc_offset_of_utc_time). */
+/* The same for t as UTC fields (icaltimezone_get_utc_offset_of_utc_time),
+ * with *is_daylight (may be NULL) as libical sets it. */
 int cst_tzfast_utc_offset(icalcomponent *vtz, struct icaltimetype t,
-                          int *off);
+                          int *off, int *is_daylight);
 
 #endif /* CST_TZFAST_H */

@@ -66,16 +66,24 @@ static int cmp_local(icaltimezone *z, icalcomponent *c, struct icaltimetype tt)
 
 static int cmp_utc(icaltimezone *z, icalcomponent *c, time_t t)
 {
-    struct icaltimetype tt = utc_fields(t);
-    int want, got;
+    struct icaltimetype tt = utc_fields(t), a, b;
+    int want, got, want_dst, got_dst;
 
     n_points++;
-    if (!cst_tzfast_utc_offset(c, tt, &got))
+    if (!cst_tzfast_utc_offset(c, tt, &got, &got_dst))
         return -1;
-    want = icaltimezone_get_utc_offset_of_utc_time(z, &tt, NULL);
-    if (want != got) {
-        printf("#   utc %s: libical %d, tzfast %d\n",
-               icaltime_as_ical_string(tt), want, got);
+    want = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &want_dst);
+    if (want != got || want_dst != got_dst) {
+        printf("#   utc %s: libical %d (daylight %d), tzfast %d (%d)\n",
+               icaltime_as_ical_string(tt), want, want_dst, got, got_dst);
+        return 0;
+    }
+    /* and the public UTC -> local conversion, field for field */
+    a = icaltime_from_timet_with_zone(t, 0, z);
+    b = cst_tz_from_utc(t, 0, z);
+    if (memcmp(&a, &b, sizeof(a)) != 0) {
+        printf("#   from utc %ld: libical %s, cst_tz_from_utc %s\n", (long)t,
+               icaltime_as_ical_string(a), icaltime_as_ical_string(b));
         return 0;
     }
     return 1;
