@@ -209,7 +209,7 @@ static icalcomponent *fast_zone(icaltimezone *zone)
 
 /* icaltime_as_timet_with_zone(t, zone), through core/tzfast.c when it
  * knows the zone's shape. */
-static time_t as_utc(struct icaltimetype t, icaltimezone *zone)
+time_t cst_tz_local_to_utc(struct icaltimetype t, icaltimezone *zone)
 {
     icalcomponent *c = fast_zone(zone);
     struct icaltimetype local = t;
@@ -291,7 +291,7 @@ cst_status cst_tz_prop_time(icalcomponent *vcal, icalproperty *prop,
         if (z == utc)
             z = NULL;
     }
-    *out = as_utc(t, z != NULL ? z : utc);
+    *out = cst_tz_local_to_utc(t, z != NULL ? z : utc);
     if (zone != NULL)
         *zone = z;
     return CST_OK;
@@ -305,7 +305,7 @@ time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone)
         z = zone;
     if (z == NULL)
         z = icaltimezone_get_utc_timezone();
-    return as_utc(t, (icaltimezone *)z);
+    return cst_tz_local_to_utc(t, (icaltimezone *)z);
 }
 
 struct icaltimetype cst_tz_from_utc(time_t t, int is_date, icaltimezone *zone)

@@ -72,6 +72,11 @@ void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n);
 struct icaltimetype cst_tz_from_utc(time_t t, int is_date,
                                     icaltimezone *zone);
 
+/* icaltime_as_timet_with_zone(t, zone): t's fields as a local time of
+ * zone (t.zone is ignored, as libical ignores it), the same way.  Use it
+ * to convert back what cst_tz_from_utc() gave, whose zone is UTC. */
+time_t cst_tz_local_to_utc(struct icaltimetype t, icaltimezone *zone);
+
 /* Returns the offset of zone from UTC at instant t, in seconds (0 for
  * NULL). */
 int cst_tz_offset_at(icaltimezone *zone, time_t t);

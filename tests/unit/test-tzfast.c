@@ -61,6 +61,15 @@ static int cmp_local(icaltimezone *z, icalcomponent *c, struct icaltimetype tt)
                icaltime_as_ical_string(tt), want, got);
         return 0;
     }
+    /* and the public local -> UTC conversion */
+    if (icaltime_as_timet_with_zone(tt, z) != cst_tz_local_to_utc(tt, z)) {
+        printf("#   local %s: icaltime_as_timet_with_zone %ld, "
+               "cst_tz_local_to_utc %ld\n",
+               icaltime_as_ical_string(tt),
+               (long)icaltime_as_timet_with_zone(tt, z),
+               (long)cst_tz_local_to_utc(tt, z));
+        return 0;
+    }
     return 1;
 }
 
