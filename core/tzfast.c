@@ -21,6 +21,12 @@
 
 #define MAX_CHANGES 256   /* more near one time: libical answers */
 #define MODERN 1753       /* libical's first Gregorian year */
+/* Each conversion reads the whole VTIMEZONE again, while libical expands
+ * it once per object: larger zones (tzdata's largest has 55 parts and 178
+ * RDATEs) go to libical, so that a walk over many instances stays
+ * linear in the zone's size at worst once. */
+#define MAX_PARTS 64
+#define MAX_RDATES 256
 
 typedef int64_t secs_t;   /* seconds of a proleptic Gregorian calendar */
 
@@ -306,6 +312,7 @@ static int collect(icalcomponent *vtz, int year, struct changes *cs)
     secs_t lo = days_from_civil(year - 2, 1, 1) * 86400;
     secs_t hi = days_from_civil(year + 2, 1, 1) * 86400;
     icalcomponent *o;
+    int n_parts = 0, n_rdates = 0;
 
     cs->n = 0;
     cs->full = 0;
@@ -326,6 +333,8 @@ static int collect(icalcomponent *vtz, int year, struct changes *cs)
             proto.dst = 1;
         else
             continue;
+        if (++n_parts > MAX_PARTS)
+            return 0;
         proto.off = proto.prev = 0;
         /* the last DTSTART, TZOFFSETTO and TZOFFSETFROM win, as in
          * libical's icaltimezone_expand_vtimezone() */
@@ -371,6 +380,8 @@ static int collect(icalcomponent *vtz, int year, struct changes *cs)
                 struct icaltimetype t = rd.time;
                 secs_t at;
 
+                if (++n_rdates > MAX_RDATES)
+                    return 0;
                 if (icaltime_is_null_time(t) ||
                     !icaltime_is_null_time(rd.period.start))
                     return 0; /* a PERIOD: libical reads zeros */

@@ -447,6 +447,31 @@ static void fallback(void)
     tap_int(local(vcal, "Odd", "20230620T100000"), utc("20230620T080000Z"),
             "and libical answers");
     icalcomponent_free(vcal);
+
+    /* a zone larger than tzdata's largest is read once, by libical */
+    {
+        char *big = malloc(300 * 40 + 512), *q = big;
+        int i;
+
+        q += sprintf(q, "BEGIN:VCALENDAR" CRLF "BEGIN:VTIMEZONE" CRLF
+                        "TZID:Big" CRLF "BEGIN:STANDARD" CRLF
+                        "DTSTART:19000101T000000" CRLF "TZOFFSETFROM:+0100" CRLF
+                        "TZOFFSETTO:+0100" CRLF);
+        for (i = 0; i < 300; i++)
+            q += sprintf(q, "RDATE:%04d0101T000000" CRLF, 1901 + i);
+        sprintf(q, "END:STANDARD" CRLF "END:VTIMEZONE" CRLF
+                   "END:VCALENDAR" CRLF);
+        vcal = icalparser_parse_string(big);
+        tz = icalcomponent_get_first_component(vcal,
+                                               ICAL_VTIMEZONE_COMPONENT);
+        tap_ok(!cst_tzfast_local_offset(tz, icaltime_from_string(
+                                                "20230620T100000"), &off),
+               "300 RDATEs are left to libical");
+        tap_int(local(vcal, "Big", "20230620T100000"),
+                utc("20230620T090000Z"), "and libical answers");
+        icalcomponent_free(vcal);
+        free(big);
+    }
 }
 
 int main(void)
