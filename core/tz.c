@@ -14,6 +14,7 @@
 
 #include "core/occur.h"
 #include "core/tz.h"
+#include "core/tzfast.h"
 
 #define TZID_MAX_BYTES 256 /* longer TZIDs are not looked up */
 #define OLSON_MAX_BYTES 64 /* longest name passed to libical's table */
@@ -190,6 +191,40 @@ icaltimezone *cst_tz_resolve(icalcomponent *vcal, const char *tzid)
     return strip_prefix(name, len);
 }
 
+/*
+ * The VTIMEZONE that core/tzfast.c may read for zone, or NULL: only an
+ * object's own zone (its component has a parent).  libical's built-in
+ * zones are expanded once per process and cached, so libical answers
+ * those at no cost worth saving.
+ */
+static icalcomponent *fast_zone(icaltimezone *zone)
+{
+    icalcomponent *c;
+
+    if (zone == NULL || zone == icaltimezone_get_utc_timezone())
+        return NULL;
+    c = icaltimezone_get_component(zone);
+    return c != NULL && icalcomponent_get_parent(c) != NULL ? c : NULL;
+}
+
+/* icaltime_as_timet_with_zone(t, zone), through core/tzfast.c when it
+ * knows the zone's shape. */
+time_t cst_tz_local_to_utc(struct icaltimetype t, icaltimezone *zone)
+{
+    icalcomponent *c = fast_zone(zone);
+    struct icaltimetype local = t;
+    int off;
+
+    if (c != NULL && !icaltime_is_null_time(t)) {
+        local.is_date = 0;
+        if (cst_tzfast_local_offset(c, local, &off)) {
+            return icaltime_as_timet_with_zone(
+                       local, icaltimezone_get_utc_timezone()) - off;
+        }
+    }
+    return icaltime_as_timet_with_zone(t, zone);
+}
+
 /* Returns 1 when the fields of t make a real date and time. */
 static int fields_ok(struct icaltimetype t)
 {
@@ -256,7 +291,7 @@ cst_status cst_tz_prop_time(icalcomponent *vcal, icalproperty *prop,
         if (z == utc)
             z = NULL;
     }
-    *out = icaltime_as_timet_with_zone(t, z != NULL ? z : utc);
+    *out = cst_tz_local_to_utc(t, z != NULL ? z : utc);
     if (zone != NULL)
         *zone = z;
     return CST_OK;
@@ -270,17 +305,43 @@ time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone)
         z = zone;
     if (z == NULL)
         z = icaltimezone_get_utc_timezone();
-    return icaltime_as_timet_with_zone(t, z);
+    return cst_tz_local_to_utc(t, (icaltimezone *)z);
+}
+
+struct icaltimetype cst_tz_from_utc(time_t t, int is_date, icaltimezone *zone)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icalcomponent *c = fast_zone(zone);
+    struct icaltimetype tt;
+    int off, dst;
+
+    if (c == NULL)
+        return icaltime_from_timet_with_zone(t, is_date, zone);
+    tt = icaltime_from_timet_with_zone(t, 0, utc);
+    if (icaltime_is_null_time(tt) ||
+        !cst_tzfast_utc_offset(c, tt, &off, &dst))
+        return icaltime_from_timet_with_zone(t, is_date, zone);
+    /* as icaltimezone_convert_time(): the fields move, the zone stays UTC */
+    icaltime_adjust(&tt, 0, 0, 0, off);
+    tt.is_daylight = dst;
+    tt.is_date = is_date;
+    if (is_date)
+        tt.hour = tt.minute = tt.second = 0;
+    return tt;
 }
 
 int cst_tz_offset_at(icaltimezone *zone, time_t t)
 {
     icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icalcomponent *c = fast_zone(zone);
     struct icaltimetype tt;
+    int off;
 
     if (zone == NULL || zone == utc)
         return 0;
     tt = icaltime_from_timet_with_zone(t, 0, utc);
+    if (c != NULL && cst_tzfast_utc_offset(c, tt, &off, NULL))
+        return off;
     return icaltimezone_get_utc_offset_of_utc_time(zone, &tt, NULL);
 }
 

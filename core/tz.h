@@ -61,6 +61,22 @@ time_t cst_tz_to_utc(struct icaltimetype t, icaltimezone *zone);
  */
 void cst_tz_format_iso(time_t t, icaltimezone *zone, char *buf, size_t n);
 
+/*
+ * icaltime_from_timet_with_zone(t, is_date, zone) -- the local time of the
+ * UTC instant t in zone, field for field as libical 3.0 gives it (also
+ * its quirks: is_daylight set, the zone left as UTC for a zone) -- without
+ * libical's expansion of an object's own VTIMEZONE (core/tzfast.h).  Call
+ * this instead of libical's function wherever the zone may be an
+ * object's.
+ */
+struct icaltimetype cst_tz_from_utc(time_t t, int is_date,
+                                    icaltimezone *zone);
+
+/* icaltime_as_timet_with_zone(t, zone): t's fields as a local time of
+ * zone (t.zone is ignored, as libical ignores it), the same way.  Use it
+ * to convert back what cst_tz_from_utc() gave, whose zone is UTC. */
+time_t cst_tz_local_to_utc(struct icaltimetype t, icaltimezone *zone);
+
 /* Returns the offset of zone from UTC at instant t, in seconds (0 for
  * NULL). */
 int cst_tz_offset_at(icaltimezone *zone, time_t t);
