@@ -3,6 +3,7 @@
  * meetings, their participants and the organizer's text.
  */
 #include "config.h"
+#include "core/tz.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -571,7 +572,7 @@ cst_date cst_event_local_date(const cst_event *ev, time_t start)
     struct icaltimetype t;
     cst_date d;
 
-    t = icaltime_from_timet_with_zone(start, 0,
+    t = cst_tz_from_utc(start, 0,
                                       ev->zone ? ev->zone
                                                : icaltimezone_get_utc_timezone());
     memset(&d, 0, sizeof(d));

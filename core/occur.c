@@ -89,7 +89,7 @@ static int excluded(const walk *w, time_t start)
         icaltimezone *z = w->zone ? w->zone : icaltimezone_get_utc_timezone();
 
         return tarray_has(&w->ex_dates,
-                          ymd(icaltime_from_timet_with_zone(start, 0, z)));
+                          ymd(cst_tz_from_utc(start, 0, z)));
     }
     return 0;
 }

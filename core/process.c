@@ -3,6 +3,7 @@
  * as edits of the original text (never through libical's serialiser).
  */
 #include "config.h"
+#include "core/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ static const char *tr(const cst_process_in *in, const char *msgid)
 
 static void hhmm(time_t t, icaltimezone *zone, char *buf, size_t n)
 {
-    struct icaltimetype lt = icaltime_from_timet_with_zone(
+    struct icaltimetype lt = cst_tz_from_utc(
         t, 0, zone ? zone : icaltimezone_get_utc_timezone());
 
     snprintf(buf, n, "%02d:%02d", lt.hour, lt.minute);

@@ -2,6 +2,7 @@
  * util.c -- small helpers several core modules share.
  */
 #include "config.h"
+#include "core/tz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +50,8 @@ void cst_utc_string(time_t t, char *buf, size_t n)
 time_t cst_add_local_days(time_t t, icaltimezone *zone, int days)
 {
     icaltimezone *z = zone ? zone : icaltimezone_get_utc_timezone();
-    struct icaltimetype lt = icaltime_from_timet_with_zone(t, 0, z);
+    struct icaltimetype lt = cst_tz_from_utc(t, 0, z);
 
     icaltime_adjust(&lt, days, 0, 0, 0);
-    return icaltime_as_timet_with_zone(lt, z);
+    return cst_tz_local_to_utc(lt, z);
 }
