@@ -330,6 +330,18 @@ int cst_text_same_words(const char *a, size_t alen, const char *b,
 /* The HTML of a "data:text/html[;charset=...][;base64]," URL,
  * percent-decoded (base64 is not what any client writes: NULL), or NULL
  * when the URL is no such thing. */
+/* The value of a hexadecimal digit, or -1. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 char *cst_data_url_html(const char *url, size_t *out_len)
 {
     const char *comma, *p;
@@ -351,25 +363,13 @@ char *cst_data_url_html(const char *url, size_t *out_len)
     if (r == NULL)
         return NULL;
     for (i = 0; i < len; i++) {
-        int hi, lo;
+        int hi = i + 2 < len ? hex_value(p[i + 1]) : -1;
+        int lo = i + 2 < len ? hex_value(p[i + 2]) : -1;
 
-        if (p[i] == '%' && i + 2 < len + 1 && p[i + 1] != '\0'
-            && p[i + 2] != '\0') {
-            hi = p[i + 1];
-            lo = p[i + 2];
-            hi = (hi >= '0' && hi <= '9')   ? hi - '0'
-                 : (hi >= 'a' && hi <= 'f') ? hi - 'a' + 10
-                 : (hi >= 'A' && hi <= 'F') ? hi - 'A' + 10
-                                            : -1;
-            lo = (lo >= '0' && lo <= '9')   ? lo - '0'
-                 : (lo >= 'a' && lo <= 'f') ? lo - 'a' + 10
-                 : (lo >= 'A' && lo <= 'F') ? lo - 'A' + 10
-                                            : -1;
-            if (hi >= 0 && lo >= 0) {
-                r[o++] = (char)(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
+        if (p[i] == '%' && hi >= 0 && lo >= 0) {
+            r[o++] = (char)(hi * 16 + lo);
+            i += 2;
+            continue;
         }
         r[o++] = p[i];
     }

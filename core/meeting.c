@@ -692,7 +692,6 @@ static cst_status meeting_text(cst_event *ev, const char *desc, char **text,
                 free(a);
             }
         }
-        ev->rich = use_html;
     }
     if (use_html) {
         *text = cst_block_strip(ht, tl, &sl);

@@ -45,7 +45,6 @@ typedef struct cst_event {
     char *description;          /* the organizer's text (unescaped, from
                                    the form read, calsteward's block
                                    left out), or NULL */
-    int rich;                   /* 1: read from an HTML form */
     cst_sections sections;      /* spans into description */
     cst_agenda agenda;
     cst_actions actions;        /* from the minutes' action items */

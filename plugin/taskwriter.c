@@ -58,16 +58,13 @@ static int busy(long status)
     return status == 408 || status == 429 || status >= 500;
 }
 
-/* Whether the handle's last failure was the backend being unreachable or
- * busy: 2 when no answer came at all (refused, timeout), 1 for a busy
- * answer, 0 otherwise.  failed: the call itself failed. */
-static int transient(const cst_dav *dav, int failed)
+/* 1 when the handle's last exchange got no answer at all (refused,
+ * timeout) or a busy one: worth trying again later. */
+static int transient(const cst_dav *dav)
 {
     long st = cst_dav_last_status(dav);
 
-    if (failed && st == 0)
-        return 2;
-    return busy(st) ? 1 : 0;
+    return st == 0 || busy(st);
 }
 
 const char *cs_backend_base(request_rec *r, const cs_dir_conf *dc)
@@ -157,7 +154,7 @@ static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
     if (cst_dav_supported_components(dav, own, &mask, &err) == CST_OK
         && (mask & CST_DAV_VTODO))
         return own;
-    if (transient(dav, err.msg[0] != '\0')) {
+    if (err.msg[0] != '\0' && transient(dav)) {
         *retry = 1;
         return NULL;
     }
@@ -168,7 +165,7 @@ static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
         if (err.msg[0] == '\0')
             apr_cpystrn(err.msg, "the server names no calendar home",
                         sizeof(err.msg));
-        if (transient(dav, 1)) {
+        if (transient(dav)) {
             *retry = 1;
             goto done;
         }
@@ -251,14 +248,14 @@ static int write_one(cs_job *j, cst_dav *dav, const char *collection,
         if (tries == 0 && pre != NULL && from_item(pre, &resp) == 0) {
             /* known from the collection's multiget */
         } else if (cst_dav_get(dav, url, &resp, &err) != CST_OK) {
-            ret = transient(dav, 1) ? 1 : -1;
+            ret = transient(dav) ? 1 : -1;
             break;
         }
         if (resp.status == 404) {
             cst_dav_response_fini(&resp);
             if (cst_dav_put(dav, url, t->ics, t->len, "text/calendar", NULL,
                             "*", &resp, &err) != CST_OK) {
-                ret = transient(dav, 1) ? 1 : -1;
+                ret = transient(dav) ? 1 : -1;
                 break;
             }
         } else if (resp.status == 200 && (resp.etag == NULL
@@ -285,7 +282,7 @@ static int write_one(cs_job *j, cst_dav *dav, const char *collection,
             if (cst_dav_put(dav, url, merged, mlen, "text/calendar", etag,
                             NULL, &resp, &err) != CST_OK) {
                 free(merged);
-                ret = transient(dav, 1) ? 1 : -1;
+                ret = transient(dav) ? 1 : -1;
                 break;
             }
             free(merged);
@@ -433,7 +430,7 @@ static int run_job(cs_job *j)
     for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
         if (write_one(j, dav, collection, &list.v[i], pre[i]) > 0) {
             again = 1;
-            if (j->last_error[0] != '\0' && transient(dav, 0) == 2)
+            if (cst_dav_last_status(dav) == 0)
                 break; /* not reachable: the others would not be either */
         }
     }
