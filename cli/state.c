@@ -357,29 +357,27 @@ static int read_file(int fd, char **buf, size_t *len)
     return 0;
 }
 
-cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
-                          cst_error *err)
+/* Reads the state file path whole (a regular file, not a link, at most
+ * CST_STATE_MAX_BYTES).  CST_OK with *buf NULL when there is none. */
+static cst_status slurp(const char *path, char **buf, size_t *len,
+                        cst_error *err)
 {
-    char path[4096], *buf = NULL;
-    size_t len = 0, body = 0, magic;
-    int fd, e, ok = 0;
+    int fd, e;
 
-    memset(s, 0, sizeof(*s));
-    err->msg[0] = '\0';
-    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", dir, fnv1a(url));
-    s->path = strdup(path);
-    s->url = strdup(url);
-    if (s->path == NULL || s->url == NULL)
-        return fail(err, CST_ERR_NOMEM, "out of memory");
-    s->fresh = 1;
+    *buf = NULL;
+    *len = 0;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0) {
         if (errno == ENOENT)
             return CST_OK;
         return fail(err, CST_ERR_IO, "%s: %s", path, strerror(errno));
     }
-    e = read_file(fd, &buf, &len);
+    e = read_file(fd, buf, len);
     close(fd);
+    if (e != 0) {
+        free(*buf);
+        *buf = NULL;
+    }
     if (e == ENOMEM)
         return fail(err, CST_ERR_NOMEM, "out of memory");
     if (e == EINVAL)
@@ -389,6 +387,28 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
                     CST_STATE_MAX_BYTES);
     if (e != 0)
         return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
+    return CST_OK;
+}
+
+cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
+                          cst_error *err)
+{
+    char path[4096], *buf = NULL;
+    size_t len = 0, body = 0, magic;
+    int ok = 0;
+    cst_status st;
+
+    memset(s, 0, sizeof(*s));
+    err->msg[0] = '\0';
+    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", dir, fnv1a(url));
+    s->path = strdup(path);
+    s->url = strdup(url);
+    if (s->path == NULL || s->url == NULL)
+        return fail(err, CST_ERR_NOMEM, "out of memory");
+    s->fresh = 1;
+    st = slurp(path, &buf, &len, err);
+    if (st != CST_OK || buf == NULL)
+        return st; /* buf NULL: no such file */
     magic = strlen(MAGIC) + 1;
     if (len >= magic && memcmp(buf, MAGIC "\n", magic) == 0) {
         body = check_trailer(buf, len);
@@ -504,28 +524,14 @@ cst_status cst_state_list_load(const char *path, char ***lines, size_t *n,
 {
     char *buf = NULL, *line, *nl, **v = NULL, **nv;
     size_t len = 0, body, magic = strlen(LIST_MAGIC) + 1, cnt = 0;
-    int fd, e;
+    cst_status st;
 
     *lines = NULL;
     *n = 0;
     err->msg[0] = '\0';
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return CST_OK;
-        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(errno));
-    }
-    e = read_file(fd, &buf, &len);
-    close(fd);
-    if (e == ENOMEM)
-        return fail(err, CST_ERR_NOMEM, "out of memory");
-    if (e == EINVAL)
-        return fail(err, CST_ERR_INVALID, _("%s: not a regular file"), path);
-    if (e == EFBIG)
-        return fail(err, CST_ERR_TOO_LARGE, _("%s: larger than %u bytes"), path,
-                    CST_STATE_MAX_BYTES);
-    if (e != 0)
-        return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
+    st = slurp(path, &buf, &len, err);
+    if (st != CST_OK || buf == NULL)
+        return st; /* buf NULL: no such file */
     if (len >= magic && memcmp(buf, LIST_MAGIC "\n", magic) == 0) {
         body = check_trailer(buf, len);
         if (body == 0)
