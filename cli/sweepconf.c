@@ -353,9 +353,11 @@ static char *template_words(const char *t, int to_words)
 }
 
 /* Resolves href against base; http and https only, no user:password in
- * it.  Returns CST_OK with *out set (caller frees), or fails x. */
+ * it.  Errors show "as", what the file says.  Returns CST_OK with *out set
+ * (caller frees), or fails x. */
 static cst_status check_url(ctx *x, const char *base, const char *href,
-                            unsigned line, const char *key, char **out)
+                            const char *as, unsigned line, const char *key,
+                            char **out)
 {
     cst_error e = {0, ""};
     cst_status st;
@@ -367,7 +369,7 @@ static cst_status check_url(ctx *x, const char *base, const char *href,
     for (p = href; *p != '\0'; p++) {
         if (is_blank(*p) || *p == '"' || href[0] == '[') {
             fail(x, CST_ERR_INVALID, line, key, _("\"%s\" is no URL"),
-                 shown(href, v, sizeof(v)));
+                 shown(as, v, sizeof(v)));
             return CST_ERR_INVALID;
         }
     }
@@ -378,13 +380,13 @@ static cst_status check_url(ctx *x, const char *base, const char *href,
     }
     if (st != CST_OK) {
         fail(x, CST_ERR_INVALID, line, key, _("\"%s\" is no URL"),
-             shown(href, v, sizeof(v)));
+             shown(as, v, sizeof(v)));
         return CST_ERR_INVALID;
     }
     if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) {
         fail(x, CST_ERR_INVALID, line, key,
              _("\"%s\" is not an http or https URL"),
-             shown(href, v, sizeof(v)));
+             shown(as, v, sizeof(v)));
         free(u);
         return CST_ERR_INVALID;
     }
@@ -399,6 +401,24 @@ static cst_status check_url(ctx *x, const char *base, const char *href,
     }
     *out = u;
     return CST_OK;
+}
+
+/* The account's credentials go to the origin of its url only.  The client
+ * refuses any other when a run gets there, once per run; a file that names
+ * one is refused here instead, once.  u is the resolved URL, as what the
+ * file says.  Returns CST_OK, or fails x. */
+static cst_status check_origin(ctx *x, const char *base, const char *u,
+                               const char *as, unsigned line, const char *key)
+{
+    char v[VALUE_SHOWN + 8];
+
+    if (cst_dav_same_origin(base, u))
+        return CST_OK;
+    fail(x, CST_ERR_INVALID, line, key,
+         _("\"%s\" is on another server than url: the account's "
+           "credentials go to its own scheme, host and port only"),
+         shown(as, v, sizeof(v)));
+    return CST_ERR_INVALID;
 }
 
 /* ---- accounts ----------------------------------------------------------- */
@@ -438,7 +458,8 @@ static void finish_account(ctx *x)
              a->name);
         return;
     }
-    if (check_url(x, a->url, a->url, l->key[K_URL], "url", &u) != CST_OK)
+    if (check_url(x, a->url, a->url, a->url, l->key[K_URL], "url", &u) !=
+        CST_OK)
         return;
     free(a->url);
     a->url = u;
@@ -470,26 +491,36 @@ static void finish_account(ctx *x)
         return;
     }
     for (i = 0; i < a->n_calendars; i++) {
-        if (check_url(x, a->url, a->calendars[i], l->cal[i], "calendars", &u) !=
-            CST_OK)
+        if (check_url(x, a->url, a->calendars[i], a->calendars[i], l->cal[i],
+                      "calendars", &u) != CST_OK)
             return;
+        if (check_origin(x, a->url, u, a->calendars[i], l->cal[i],
+                         "calendars") != CST_OK) {
+            free(u);
+            return;
+        }
         free(a->calendars[i]);
         a->calendars[i] = u;
     }
     if (a->tasks != NULL) {
-        if (check_url(x, a->url, a->tasks, l->key[K_TASKS], "tasks", &u) !=
-            CST_OK)
+        if (check_url(x, a->url, a->tasks, a->tasks, l->key[K_TASKS], "tasks",
+                      &u) != CST_OK)
             return;
+        if (check_origin(x, a->url, u, a->tasks, l->key[K_TASKS], "tasks") !=
+            CST_OK) {
+            free(u);
+            return;
+        }
         free(a->tasks);
         a->tasks = u;
     }
     if (a->owner_tasks != NULL) {
         char *t;
 
-        if (strstr(a->owner_tasks, "{user}") == NULL
-            && strstr(a->owner_tasks, "{addr}") == NULL) {
-            fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
-                 "%s", _("needs {user} or {addr} in it"));
+        if (strstr(a->owner_tasks, "{user}") == NULL &&
+            strstr(a->owner_tasks, "{addr}") == NULL) {
+            fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks", "%s",
+                 _("needs {user} or {addr} in it"));
             return;
         }
         /* checked and resolved with the placeholders as plain words */
@@ -499,15 +530,15 @@ static void finish_account(ctx *x)
                  _("out of memory"));
             return;
         }
-        if (check_url(x, a->url, t, l->key[K_OWNER_TASKS], "owner-tasks",
-                      &u) != CST_OK) {
+        if (check_url(x, a->url, t, a->owner_tasks, l->key[K_OWNER_TASKS],
+                      "owner-tasks", &u) != CST_OK) {
             free(t);
             return;
         }
         free(t);
         t = template_words(u, 0);
-        free(u);
         if (t == NULL) {
+            free(u);
             fail(x, CST_ERR_NOMEM, l->key[K_OWNER_TASKS], "owner-tasks", "%s",
                  _("out of memory"));
             return;
@@ -521,6 +552,7 @@ static void finish_account(ctx *x)
 
             if (pu == NULL && pa == NULL) {
                 free(t);
+                free(u);
                 fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
                      "%s",
                      _("a \"..\" after {user} or {addr} takes it out of "
@@ -530,6 +562,7 @@ static void finish_account(ctx *x)
             if (path == NULL || (pu != NULL && pu < path) ||
                 (pa != NULL && pa < path)) {
                 free(t);
+                free(u);
                 fail(x, CST_ERR_INVALID, l->key[K_OWNER_TASKS], "owner-tasks",
                      "%s",
                      _("{user} and {addr} go in the path of the URL, "
@@ -537,6 +570,14 @@ static void finish_account(ctx *x)
                 return;
             }
         }
+        /* u has the placeholders as words, which the URL parser takes */
+        if (check_origin(x, a->url, u, a->owner_tasks, l->key[K_OWNER_TASKS],
+                         "owner-tasks") != CST_OK) {
+            free(t);
+            free(u);
+            return;
+        }
+        free(u);
         free(a->owner_tasks);
         a->owner_tasks = t;
     }

@@ -418,6 +418,19 @@ static const struct {
      "password-file"},
     {"[account a]\nurl = https://h/\ntasks = https://u:" SECRET "@h:x/\n",
      CST_ERR_INVALID, 3, "3: tasks: \"https://***@h:x/\" is no URL"},
+    /* 40: credentials go to the account's own origin only */
+    {"[account a]\nurl = https://h/dav/\ncalendars = a/, https://g/dav/c/\n",
+     CST_ERR_INVALID, 3,
+     "3: calendars: \"https://g/dav/c/\" is on another server than url: "
+     "the account's credentials go to its own scheme, host and port only"},
+    {"[account a]\nurl = https://h/dav/\ntasks = http://h/dav/t/\n",
+     CST_ERR_INVALID, 3,
+     "3: tasks: \"http://h/dav/t/\" is on another server than url: "
+     "the account's credentials go to its own scheme, host and port only"},
+    {"[account a]\nurl = https://h/dav/\nowner-tasks = https://h:8443/{user}/t/\n",
+     CST_ERR_INVALID, 3,
+     "3: owner-tasks: \"https://h:8443/{user}/t/\" is on another server than "
+     "url: the account's credentials go to its own scheme, host and port only"},
 };
 
 static void test_errors(void)
