@@ -143,6 +143,38 @@ async function items(calendar, filter) {
   let all = await calendar.getItemsAsArray(filter, 0, null, null);
   return all.map(plain);
 }
+// A one-hour meeting as the event dialog builds it: organizer alice,
+// attendees [[name, CN], ...] at example.com; start is a local
+// YYYYMMDDTHHMMSS in zone tzid.  Step 1 asks for replies (RSVP).
+function meeting(uid, title, start, tzid, attendees, rsvp) {
+  let tz = cal.timezoneService.getTimezone(tzid);
+  let ev = new CalEvent();
+  ev.id = uid;
+  ev.title = title;
+  let s = cal.createDateTime(start);
+  s.timezone = tz;
+  let e = s.clone();
+  e.hour += 1;
+  ev.startDate = s;
+  ev.endDate = e;
+  let org = new CalAttendee();
+  org.id = "mailto:alice@example.com";
+  org.commonName = "Alice";
+  org.isOrganizer = true;
+  ev.organizer = org;
+  for (let [n, cn] of attendees) {
+    let at = new CalAttendee();
+    at.id = "mailto:" + n + "@example.com";
+    at.commonName = cn;
+    at.participationStatus = "NEEDS-ACTION";
+    if (rsvp) {
+      at.role = "REQ-PARTICIPANT";
+      at.rsvp = "TRUE";
+    }
+    ev.addAttendee(at);
+  }
+  return ev;
+}
 """
 
 
@@ -334,31 +366,9 @@ def steps(m, a):
     added = run(m, r"""
       let [uid, start, tzid, desc] = args;
       let calendar = cal.manager.getCalendarById("cst-cal");
-      let tz = cal.timezoneService.getTimezone(tzid);
-      let ev = new CalEvent();
-      ev.id = uid;
-      ev.title = "Q3 budget review";
-      let s = cal.createDateTime(start);
-      s.timezone = tz;
-      let e = s.clone();
-      e.hour += 1;
-      ev.startDate = s;
-      ev.endDate = e;
-      let org = new CalAttendee();
-      org.id = "mailto:alice@example.com";
-      org.commonName = "Alice";
-      org.isOrganizer = true;
-      ev.organizer = org;
-      for (let [n, cn] of [["bob", "Bob"], ["carol", "Carol"],
-                           ["dave", "Dave"], ["erin", "Erin"]]) {
-        let at = new CalAttendee();
-        at.id = "mailto:" + n + "@example.com";
-        at.commonName = cn;
-        at.participationStatus = "NEEDS-ACTION";
-        at.role = "REQ-PARTICIPANT";
-        at.rsvp = "TRUE";
-        ev.addAttendee(at);
-      }
+      let ev = meeting(uid, "Q3 budget review", start, tzid,
+                       [["bob", "Bob"], ["carol", "Carol"], ["dave", "Dave"],
+                        ["erin", "Erin"]], true);
       ev.descriptionText = args[3];
       let added = await calendar.addItem(ev);
       return plain(added);
@@ -512,28 +522,8 @@ def steps(m, a):
     added = run(m, r"""
       let [uid, start, tzid, html] = args;
       let calendar = cal.manager.getCalendarById("cst-cal");
-      let tz = cal.timezoneService.getTimezone(tzid);
-      let ev = new CalEvent();
-      ev.id = uid;
-      ev.title = "Q3 budget review (HTML)";
-      let s = cal.createDateTime(start);
-      s.timezone = tz;
-      let e = s.clone();
-      e.hour += 1;
-      ev.startDate = s;
-      ev.endDate = e;
-      let org = new CalAttendee();
-      org.id = "mailto:alice@example.com";
-      org.commonName = "Alice";
-      org.isOrganizer = true;
-      ev.organizer = org;
-      for (let [n, cn] of [["bob", "Bob"], ["carol", "Carol"]]) {
-        let at = new CalAttendee();
-        at.id = "mailto:" + n + "@example.com";
-        at.commonName = cn;
-        at.participationStatus = "NEEDS-ACTION";
-        ev.addAttendee(at);
-      }
+      let ev = meeting(uid, "Q3 budget review (HTML)", start, tzid,
+                       [["bob", "Bob"], ["carol", "Carol"]], false);
       ev.descriptionHTML = html;
       return plain(await calendar.addItem(ev));
     """, [uid2, start2.strftime("%Y%m%dT%H%M%S"), TZID, html1], timeout=40)
