@@ -485,6 +485,43 @@ static cst_status followup_one(cst_edits *e, const cst_icaltext *t, int c,
     return st;
 }
 
+/* Resolves local_tz (NULL: UTC, *local NULL) and scans a stored task
+ * object into t: no NUL byte, at least one component.  Returns CST_OK,
+ * CST_ERR_INVALID for an unknown zone, the errors of the scan; t is to
+ * be released by the caller in every case. */
+static cst_status open_task(const char *ics, size_t len, const char *local_tz,
+                            cst_icaltext *t, icaltimezone **local,
+                            cst_error *err)
+{
+    const char *nul;
+    cst_status st;
+
+    *local = NULL;
+    if (local_tz != NULL) {
+        *local = cst_tz_resolve(NULL, local_tz);
+        if (*local == NULL) {
+            cst_error_set(err, 0, "unknown time zone \"%.64s\"", local_tz);
+            return CST_ERR_INVALID;
+        }
+        if (*local == icaltimezone_get_utc_timezone())
+            *local = NULL;
+    }
+    st = cst_icaltext_scan(ics, len, t, err);
+    if (st != CST_OK)
+        return st;
+    nul = memchr(ics, '\0', len);
+    if (nul != NULL) {
+        cst_error_set(err, line_of(ics, len, (size_t)(nul - ics)),
+                      "NUL byte in the text");
+        return CST_ERR_PARSE;
+    }
+    if (t->n_comps == 0) {
+        cst_error_set(err, 1, "not iCalendar: no BEGIN line");
+        return CST_ERR_PARSE;
+    }
+    return CST_OK;
+}
+
 cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
                              time_t now, const char *local_tz, char **out,
                              size_t *out_len, cst_task_state *state,
@@ -495,7 +532,6 @@ cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
     cst_task_state scratch, one;
     cst_task_state *s = state ? state : &scratch;
     icaltimezone *local = NULL;
-    const char *nul;
     cst_status st = CST_OK;
     size_t n;
     int c, first = 1;
@@ -504,30 +540,9 @@ cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
     *out_len = 0;
     memset(s, 0, sizeof(*s));
     memset(&t, 0, sizeof(t));
-    if (local_tz != NULL) {
-        local = cst_tz_resolve(NULL, local_tz);
-        if (local == NULL) {
-            cst_error_set(err, 0, "unknown time zone \"%.64s\"", local_tz);
-            return CST_ERR_INVALID;
-        }
-        if (local == icaltimezone_get_utc_timezone())
-            local = NULL;
-    }
-    st = cst_icaltext_scan(ics, len, &t, err);
+    st = open_task(ics, len, local_tz, &t, &local, err);
     if (st != CST_OK)
-        return st;
-    nul = memchr(ics, '\0', len);
-    if (nul != NULL) {
-        cst_error_set(err, line_of(ics, len, (size_t)(nul - ics)),
-                      "NUL byte in the text");
-        st = CST_ERR_PARSE;
         goto done;
-    }
-    if (t.n_comps == 0) {
-        cst_error_set(err, 1, "not iCalendar: no BEGIN line");
-        st = CST_ERR_PARSE;
-        goto done;
-    }
     for (n = 0; n < t.n_comps; n++) {
         c = (int)n;
         if (strcmp(t.comps[n].name, "VTODO") != 0 ||
@@ -563,6 +578,207 @@ done:
     cst_edits_fini(&e);
     cst_icaltext_fini(&t);
     return st;
+}
+
+/* ---- what a task says ------------------------------------------------- */
+
+/* A calendar address as compared: lower case, no mailto:, trimmed. */
+static char *address_of(const cst_icaltext *t, size_t i)
+{
+    char *v = cst_icaltext_value(t, i), *r;
+    const char *s;
+    size_t n, k;
+
+    if (v == NULL)
+        return NULL;
+    s = cst_trim(v, strlen(v), &n);
+    if (cst_prefix_ci(s, n, "mailto:") > 0) {
+        s += 7;
+        n -= 7;
+    }
+    r = cst_strndup(s, n);
+    free(v);
+    for (k = 0; r != NULL && r[k] != '\0'; k++) {
+        if (r[k] >= 'A' && r[k] <= 'Z')
+            r[k] = (char)(r[k] + 32);
+    }
+    return r;
+}
+
+/* The meeting a task's DESCRIPTION names after "From the meeting: " (as
+ * core/tasks.c writes it, in English or Chinese), or NULL (*oom set
+ * when the copy failed). */
+static char *meeting_of(const char *desc, int *oom)
+{
+    static const char *const labels[] = {
+        "From the meeting: ", "\xE6\x9D\xA5\xE8\x87\xAA\xE4\xBC\x9A\xE8\xAE\xAE: ", /* 来自会议 */
+        NULL};
+    const char *line = desc;
+    size_t k;
+
+    while (line != NULL && *line != '\0') {
+        const char *e = strchr(line, '\n');
+        size_t n = e ? (size_t)(e - line) : strlen(line);
+
+        for (k = 0; labels[k] != NULL; k++) {
+            size_t ll = strlen(labels[k]);
+
+            if (n > ll && memcmp(line, labels[k], ll) == 0) {
+                char *m = cst_strndup(line + ll, n - ll);
+
+                if (m == NULL)
+                    *oom = 1;
+                return m;
+            }
+        }
+        line = e ? e + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* A copy of the unescaped value of the first `name` of comp c, or NULL
+ * (*oom set when the copy failed). */
+static char *first_value(const cst_icaltext *t, int c, const char *name,
+                         int *oom)
+{
+    int i = cst_icaltext_find_prop(t, c, name, 0);
+    char *v;
+
+    if (i < 0)
+        return NULL;
+    v = cst_icaltext_value(t, (size_t)i);
+    if (v == NULL)
+        *oom = 1;
+    return v;
+}
+
+/* As first_value(), for a TEXT value: its escapes undone. */
+static char *first_text(const cst_icaltext *t, int c, const char *name,
+                        int *oom)
+{
+    char *v = first_value(t, c, name, oom), *u;
+    size_t n;
+
+    if (v == NULL)
+        return NULL;
+    u = cst_ical_unescape_text(v, strlen(v), &n);
+    free(v);
+    if (u == NULL)
+        *oom = 1;
+    return u;
+}
+
+cst_status cst_task_facts_read(const char *ics, size_t len,
+                               const char *local_tz, cst_task_facts *out,
+                               cst_error *err)
+{
+    cst_icaltext t;
+    icaltimezone *local = NULL;
+    cst_status st;
+    size_t n;
+    int c = -1, i, oom = 0;
+    char *desc = NULL, *status = NULL;
+
+    memset(out, 0, sizeof(*out));
+    memset(&t, 0, sizeof(t));
+    st = open_task(ics, len, local_tz, &t, &local, err);
+    if (st != CST_OK)
+        goto done;
+    for (n = 0; n < t.n_comps && c < 0; n++) {
+        if (strcmp(t.comps[n].name, "VTODO") == 0 &&
+            cst_icaltext_find_prop(&t, (int)n, "X-CALSTEWARD-KIND", 0) >= 0)
+            c = (int)n;
+    }
+    if (c < 0)
+        goto done;
+    out->uid = first_value(&t, c, "UID", &oom);
+    if (out->uid == NULL) {
+        if (!oom)
+            goto done; /* no UID: nothing to name it by */
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
+    out->kind = first_value(&t, c, "X-CALSTEWARD-KIND", &oom);
+    out->summary = first_text(&t, c, "SUMMARY", &oom);
+    out->related = first_text(&t, c, "RELATED-TO", &oom);
+    desc = first_text(&t, c, "DESCRIPTION", &oom);
+    status = first_value(&t, c, "STATUS", &oom);
+    if (oom) {
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
+    if (desc != NULL && (out->meeting = meeting_of(desc, &oom)) == NULL &&
+        oom) {
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
+    if (status != NULL) {
+        const char *s = cst_trim(status, strlen(status), &n);
+
+        out->cancelled = cst_eq_ci(s, n, "CANCELLED");
+        out->done = out->cancelled || cst_eq_ci(s, n, "COMPLETED");
+    }
+    i = cst_icaltext_find_prop(&t, c, "ORGANIZER", 0);
+    if (i >= 0) {
+        out->organizer = address_of(&t, (size_t)i);
+        out->organizer_cn = cst_icaltext_param(&t, (size_t)i, "CN");
+        if (out->organizer == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+    }
+    i = cst_icaltext_find_prop(&t, c, "ATTENDEE", 0);
+    if (i >= 0) {
+        out->owner = address_of(&t, (size_t)i);
+        out->owner_cn = cst_icaltext_param(&t, (size_t)i, "CN");
+        if (out->owner == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+    }
+    i = cst_icaltext_find_prop(&t, c, "DUE", 0);
+    if (i >= 0) {
+        char *v = cst_icaltext_value(&t, (size_t)i);
+        const char *s;
+        size_t vl;
+
+        st = read_due(&t, (size_t)i, local, &out->due, err);
+        if (st != CST_OK || v == NULL) {
+            free(v);
+            st = st != CST_OK ? st : CST_ERR_NOMEM;
+            goto done;
+        }
+        s = cst_trim(v, strlen(v), &vl);
+        out->has_due = 1;
+        out->due_is_date = vl == 8;
+        if (vl >= 8 && sscanf(s, "%4d%2d%2d", &out->due_y, &out->due_m,
+                              &out->due_d) != 3)
+            out->due_y = out->due_m = out->due_d = 0;
+        free(v);
+    }
+done:
+    free(desc);
+    free(status);
+    cst_icaltext_fini(&t);
+    if (st != CST_OK)
+        cst_task_facts_fini(out);
+    return st;
+}
+
+void cst_task_facts_fini(cst_task_facts *f)
+{
+    if (f == NULL)
+        return;
+    free(f->uid);
+    free(f->kind);
+    free(f->summary);
+    free(f->organizer);
+    free(f->organizer_cn);
+    free(f->owner);
+    free(f->owner_cn);
+    free(f->related);
+    free(f->meeting);
+    memset(f, 0, sizeof(*f));
 }
 
 /* ---- the schedule ----------------------------------------------------- */

@@ -72,6 +72,40 @@ cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
                              size_t *out_len, cst_task_state *state,
                              cst_error *err);
 
+/* What the digest and the report read of one of calsteward's stored
+ * VTODOs.  Strings are heap copies, NULL when absent. */
+typedef struct cst_task_facts {
+    char *uid;
+    char *kind;       /* X-CALSTEWARD-KIND: "action-item", "digest"... */
+    char *summary;
+    char *organizer;  /* ORGANIZER's address, lower case, no mailto: */
+    char *organizer_cn;
+    char *owner;      /* the first ATTENDEE's address, likewise */
+    char *owner_cn;   /* its CN */
+    char *related;    /* RELATED-TO: the meeting's UID */
+    char *meeting;    /* the meeting as the task's DESCRIPTION names it
+                         ("Q3 budget review (2026-06-20)"), in either
+                         language's words; NULL when not found */
+    int has_due;
+    time_t due;       /* as cst_task_state.due */
+    int due_is_date;  /* DUE is a DATE: due_date is that day */
+    int due_y, due_m, due_d; /* DUE's calendar date as written */
+    int done;         /* STATUS COMPLETED or CANCELLED */
+    int cancelled;    /* STATUS CANCELLED */
+} cst_task_facts;
+
+/*
+ * Reads the first VTODO with X-CALSTEWARD-KIND of one stored task object
+ * (DUE read as cst_task_followup() reads it, in local_tz).  Returns CST_OK
+ * with out->uid NULL when the object holds none; the errors of
+ * cst_task_followup().  Release with cst_task_facts_fini() (also after
+ * an error).
+ */
+cst_status cst_task_facts_read(const char *ics, size_t len,
+                               const char *local_tz, cst_task_facts *out,
+                               cst_error *err);
+void cst_task_facts_fini(cst_task_facts *f);
+
 /* When a meeting object next needs the sweep. */
 typedef struct cst_meeting_schedule {
     int meetings;      /* meetings (as cst_process counts them, without

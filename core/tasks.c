@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <uuid/uuid.h>
 
+#include "block.h"
 #include "icaltext.h"
 #include "meeting.h"
 #include "occur.h"
@@ -78,6 +79,8 @@ const char *cst_task_kind_name(cst_task_kind k)
         return "minutes";
     case CST_TASK_ACTION_ITEM:
         return "action-item";
+    case CST_TASK_DIGEST:
+        return "digest";
     }
     return "unknown";
 }
@@ -122,6 +125,27 @@ static void sb_cal_address(cst_sbuf *b, const char *name,
     else
         sb_line(b, l.s);
     free(l.s);
+}
+
+void cst_task_put_line(cst_sbuf *b, const char *line)
+{
+    sb_line(b, line);
+}
+
+void cst_task_put_text(cst_sbuf *b, const char *head, const char *text)
+{
+    sb_text_prop(b, head, text);
+}
+
+void cst_task_put_address(cst_sbuf *b, const char *name, const char *addr,
+                          const char *cn)
+{
+    cst_participant pp;
+
+    memset(&pp, 0, sizeof(pp));
+    pp.addr = (char *)addr;
+    pp.cn = (char *)cn;
+    sb_cal_address(b, name, &pp, NULL);
 }
 
 /* The UID: UUID v5 of meeting UID, occurrence, kind and key; dup > 0
@@ -594,6 +618,10 @@ static const char *const owned_always[] = {
     NULL};
 static const char *const owned_prep[] = {"STATUS", "PERCENT-COMPLETE",
                                          "COMPLETED", NULL};
+/* A digest's; DESCRIPTION is shared with the organizer (digest_text). */
+static const char *const owned_digest[] = {
+    "SUMMARY", "DUE", "ORGANIZER", "X-CALSTEWARD-KIND",
+    "X-CALSTEWARD-PERIOD", "X-CALSTEWARD-OVERDUE", NULL};
 
 /* Finds the VTODO whose UID is uid. */
 static int find_vtodo(const cst_icaltext *t, const char *uid)
@@ -721,6 +749,115 @@ done:
     return st;
 }
 
+/* Returns 1 when comp c of t says X-CALSTEWARD-OVERDUE is more than 0,
+ * 0 when it says 0, -1 when it says nothing (or out of memory). */
+static int digest_overdue(const cst_icaltext *t, int c)
+{
+    int i = cst_icaltext_find_prop(t, c, "X-CALSTEWARD-OVERDUE", 0), r;
+    char *v;
+
+    if (i < 0 || (v = cst_icaltext_value(t, (size_t)i)) == NULL)
+        return -1;
+    r = atoi(v) > 0;
+    free(v);
+    return r;
+}
+
+/* The value of TEXT property i with its escapes undone, or NULL. */
+static char *text_value(const cst_icaltext *t, size_t i)
+{
+    char *v = cst_icaltext_value(t, i), *u;
+    size_t n;
+
+    if (v == NULL)
+        return NULL;
+    u = cst_ical_unescape_text(v, strlen(v), &n);
+    free(v);
+    return u;
+}
+
+/* The digest's DESCRIPTION: the organizer's lines of the stored one (all
+ * but calsteward's block, from its begin to its end marker), then the
+ * fresh block.  Replaces the stored line when that differs. */
+static cst_status digest_text(cst_edits *e, const cst_icaltext *te, int ec,
+                              const cst_icaltext *tf, int fc, int *changed)
+{
+    int i = cst_icaltext_find_prop(te, ec, "DESCRIPTION", 0);
+    int j = cst_icaltext_find_prop(tf, fc, "DESCRIPTION", 0);
+    char *old = NULL, *fresh = NULL, *esc = NULL, *f = NULL;
+    cst_sbuf b = {NULL, 0, 0, 0}, keep = {NULL, 0, 0, 0};
+    cst_sbuf line = {NULL, 0, 0, 0};
+    cst_status st = CST_OK;
+    size_t n = 0, k, el, fl;
+    cst_tline *lines = NULL;
+    int in_block = 0;
+
+    if (j < 0)
+        return CST_OK;
+    if ((fresh = text_value(tf, (size_t)j)) == NULL)
+        return CST_ERR_NOMEM;
+    if (i >= 0) {
+        old = text_value(te, (size_t)i);
+        if (old == NULL ||
+            (lines = cst_block_lines(old, strlen(old), 0, &n)) == NULL)
+            goto oom;
+    }
+    for (k = 0; k < n; k++) {
+        int m = cst_block_marker(lines[k].text, lines[k].len);
+
+        if (m == 1) {
+            in_block = 1;
+        } else if (!in_block && m == 0) {
+            cst_sbuf_put(&keep, lines[k].text, lines[k].len);
+            cst_sbuf_put(&keep, "\n", 1);
+        }
+        if (m == 2)
+            in_block = 0;
+    }
+    while (keep.n > 0 && (keep.s[keep.n - 1] == '\n' ||
+                          keep.s[keep.n - 1] == ' '))
+        keep.s[--keep.n] = '\0';
+    if (keep.n > 0) {
+        cst_sbuf_put(&b, keep.s, keep.n);
+        cst_sbuf_str(&b, "\n\n");
+    }
+    cst_sbuf_str(&b, fresh);
+    if (b.oom || keep.oom)
+        goto oom;
+    if (old != NULL && strcmp(old, b.s) == 0)
+        goto done;
+    esc = cst_ical_escape_text(b.s, b.n, &el);
+    if (esc == NULL)
+        goto oom;
+    cst_sbuf_str(&line, "DESCRIPTION:");
+    cst_sbuf_put(&line, esc, el);
+    if (line.oom ||
+        (f = cst_ical_fold(line.s, line.n, 0, te->eol, &fl)) == NULL)
+        goto oom;
+    if (i >= 0) {
+        /* the stored line's own bytes go, the new one takes their place */
+        const cst_ical_prop *p = &te->props[i];
+
+        st = cst_edits_raw(e, p->start, p->end - p->start, f, fl);
+    } else {
+        st = cst_edits_raw(e, te->comps[ec].first_child, 0, f, fl);
+    }
+    *changed = 1;
+    goto done;
+oom:
+    st = CST_ERR_NOMEM;
+done:
+    free(old);
+    free(fresh);
+    free(esc);
+    free(f);
+    free(lines);
+    free(b.s);
+    free(keep.s);
+    free(line.s);
+    return st;
+}
+
 cst_status cst_task_merge(const char *existing, size_t existing_len,
                           const cst_task *fresh, time_t now, char **out,
                           size_t *out_len, cst_error *err)
@@ -754,7 +891,19 @@ cst_status cst_task_merge(const char *existing, size_t existing_len,
         st = CST_ERR_NOMEM;
         goto done;
     }
+    if (fresh->kind == CST_TASK_DIGEST) {
+        int oe = digest_overdue(&te, ec), of = digest_overdue(&tf, fc);
+
+        lists[0] = owned_digest;
+        if (oe >= 0 && oe == of)
+            lists[1] = NULL; /* the organizer's progress stays */
+        st = digest_text(&e, &te, ec, &tf, fc, &changed);
+        if (st != CST_OK)
+            goto done;
+    }
     for (li = 0; li < 2; li++) {
+        if (lists[li] == NULL)
+            break;
         if (li == 1 && fresh->kind == CST_TASK_ACTION_ITEM)
             break; /* the owner's progress is the owner's */
         for (k = 0; lists[li][k] != NULL; k++) {

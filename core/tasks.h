@@ -10,12 +10,14 @@
 #include "cst.h"
 #include "messages.h"
 #include "policy.h"
+#include "util.h"
 
 typedef enum cst_task_kind {
     CST_TASK_AGENDA = 0,
     CST_TASK_MATERIALS,
     CST_TASK_MINUTES,
-    CST_TASK_ACTION_ITEM
+    CST_TASK_ACTION_ITEM,
+    CST_TASK_DIGEST /* the sweep's follow-up digest (core/digest.h) */
 } cst_task_kind;
 
 /* One task: a VCALENDAR holding one VTODO. */
@@ -42,7 +44,7 @@ typedef struct cst_tasks_in {
     const char *organizer_user;
 } cst_tasks_in;
 
-/* Returns "agenda", "materials", "minutes" or "action-item". */
+/* Returns "agenda", "materials", "minutes", "action-item" or "digest". */
 const char *cst_task_kind_name(cst_task_kind k);
 
 /*
@@ -83,9 +85,24 @@ char *cst_task_list_calendar(const cst_task_list *l, size_t *out_len);
  * Returns CST_OK with *out NULL when the existing copy is already up to
  * date, or a heap buffer (length *out_len); CST_ERR_PARSE when existing
  * holds no VTODO of that UID (err says why); CST_ERR_NOMEM.
+ *
+ * A digest (CST_TASK_DIGEST) owns less: its SUMMARY, DUE, ORGANIZER and
+ * X-CALSTEWARD-* lines, and in DESCRIPTION only the generated block (what
+ * the organizer wrote around it stays, above the new block).  Its STATUS,
+ * PERCENT-COMPLETE and COMPLETED are the fresh copy's only when
+ * X-CALSTEWARD-OVERDUE went from zero to more or back (or the stored copy
+ * has none): the organizer's own completion, or a reopening, stays until
+ * what is overdue changes.
  */
 cst_status cst_task_merge(const char *existing, size_t existing_len,
                           const cst_task *fresh, time_t now, char **out,
                           size_t *out_len, cst_error *err);
+
+/* Writers of core/digest.c, as the tasks use them: one content line,
+ * folded, CRLF; NAME + escaped TEXT; NAME;CN=...:mailto:ADDR. */
+void cst_task_put_line(cst_sbuf *b, const char *line);
+void cst_task_put_text(cst_sbuf *b, const char *head, const char *text);
+void cst_task_put_address(cst_sbuf *b, const char *name, const char *addr,
+                          const char *cn);
 
 #endif /* CST_TASKS_H */
