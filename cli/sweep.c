@@ -32,6 +32,7 @@
 
 #include "caldav/caldav.h"
 #include "cli/cli.h"
+#include "cli/digest.h"
 #include "cli/i18n.h"
 #include "cli/state.h"
 #include "cli/sweepconf.h"
@@ -1648,6 +1649,88 @@ static void save_owner_lists(sweep *s)
     free(lines);
 }
 
+static void digest_warn(void *host, const char *msg)
+{
+    warn(host, "%s", msg);
+}
+
+static void digest_show(void *host, const char *what, const char *url,
+                        const char *body, size_t len)
+{
+    show_write(host, what, url, body, len);
+}
+
+/* The follow-up digests of the account (cli/digest.h), into its task
+ * collection, from it and the owners' lists it wrote to. */
+static void write_digests(sweep *s)
+{
+    cli_digest_run r;
+    cst_error err = {0, ""};
+    const char **lists;
+    char path[4200], key[16], **last = NULL;
+    time_t start, end;
+    size_t i, n = 0, nlast = 0;
+
+    if (s->tasks == NULL || s->tasks->placeholder || s->tasks->failed ||
+        s->tasks->bad_state)
+        return; /* nowhere to put them, or its state is in doubt */
+    /* what a digest lists changes with a task (the run then has work)
+     * or with the period: a run with nothing to look at, in the period
+     * the last digests were written for, reads nothing */
+    snprintf(path, sizeof(path), "%s/digest", s->dir);
+    if (cst_digest_period_of(s->conf->digest, s->now, s->conf->local_tz, key,
+                             &start, &end, &err) != CST_OK) {
+        warn(s, _("the digest: %s"), err.msg);
+        s->tasks->stats.errors++;
+        return;
+    }
+    if (s->total == 0 && !s->dry_run &&
+        cst_state_list_load(path, &last, &nlast, &err) == CST_OK) {
+        int same = nlast == 1 && strcmp(last[0], key) == 0;
+
+        for (i = 0; i < nlast; i++)
+            free(last[i]);
+        free(last);
+        if (same)
+            return;
+    }
+    lists = calloc(s->ncol + 1, sizeof(*lists));
+    if (lists == NULL) {
+        warn(s, _("the digest: %s"), strerror(ENOMEM));
+        s->tasks->stats.errors++;
+        return;
+    }
+    for (i = 0; i < s->ncol; i++) {
+        const collection *c = s->col[i];
+
+        if (c != s->tasks && c->is_owner && !c->refused && !c->failed)
+            lists[n++] = c->url;
+    }
+    memset(&r, 0, sizeof(r));
+    r.dav = s->dav;
+    r.tasks_url = s->tasks->url;
+    r.lists = lists;
+    r.n_lists = n;
+    r.period = s->conf->digest;
+    r.now = s->now;
+    r.local_tz = s->conf->local_tz;
+    r.tr = cst_catalog_translate;
+    r.tr_ctx = s->catalog;
+    r.dry_run = s->dry_run;
+    r.warn = digest_warn;
+    r.show = digest_show;
+    r.host = s;
+    if (cli_digest_write(&r) == 0 && !s->dry_run) {
+        char *k = key;
+
+        if (cst_state_list_save(path, &k, 1, &err) != CST_OK)
+            warn(s, "%s", err.msg); /* the next run reads them again */
+    }
+    s->tasks->stats.tasks_written += r.written;
+    s->tasks->stats.errors += r.errors;
+    free(lists);
+}
+
 /* Sweeps one account.  Returns 0 when every collection was swept. */
 static int sweep_account(sweep *s, const cst_sweep_account *a)
 {
@@ -1746,6 +1829,8 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         }
     }
     progress_clear(s);
+    if (s->conf->digest != CST_DIGEST_OFF)
+        write_digests(s);
     if (a->owner_tasks != NULL && !s->dry_run)
         save_owner_lists(s);
     for (i = 0; i < s->ncol; i++) {

@@ -63,6 +63,7 @@ typedef enum key_id {
     K_BACK,
     K_AHEAD,
     K_TZ,
+    K_DIGEST,
     K__COUNT
 } key_id;
 
@@ -85,6 +86,7 @@ static const struct {
     {S_SWEEP, "window-back-days"},
     {S_SWEEP, "window-ahead-days"},
     {S_SWEEP, "time-zone"},
+    {S_SWEEP, "digest"},
 };
 
 /* What the parse knows beside the result: the line each key was set on
@@ -914,7 +916,7 @@ static int handler(void *user, const char *section, const char *name,
              : x->section == S_STATE
                  ? _("unknown key in [state] (dir)")
                  : _("unknown key in [sweep] (window-back-days, "
-                     "window-ahead-days, time-zone)"));
+                     "window-ahead-days, time-zone, digest)"));
         return 0;
     }
     if (x->section == S_ACCOUNT) {
@@ -1012,6 +1014,20 @@ static int handler(void *user, const char *section, const char *name,
             return 0;
         }
         return set_str(x, &c->local_tz, "time-zone", buf);
+    case K_DIGEST:
+        if (cst_eq_ci(buf, len, "weekly")) {
+            c->digest = CST_DIGEST_WEEKLY;
+        } else if (cst_eq_ci(buf, len, "daily")) {
+            c->digest = CST_DIGEST_DAILY;
+        } else if (cst_eq_ci(buf, len, "off")) {
+            c->digest = CST_DIGEST_OFF;
+        } else {
+            fail(x, CST_ERR_INVALID, x->lineno, "digest",
+                 _("\"%s\" is none of weekly, daily, off"),
+                 shown(buf, v, sizeof(v)));
+            return 0;
+        }
+        return 1;
     case K__COUNT:
         break;
     }
@@ -1082,6 +1098,7 @@ cst_status cst_sweep_conf_load(const char *path, cst_sweep_conf *c,
     memset(&x, 0, sizeof(x));
     c->window_back_days = DEFAULT_BACK_DAYS;
     c->window_ahead_days = DEFAULT_AHEAD_DAYS;
+    c->digest = CST_DIGEST_WEEKLY;
     x.c = c;
     x.path = path;
     c->path = strdup(path);

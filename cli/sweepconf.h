@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/cst.h"
+#include "core/digest.h"
 
 /* Limits of the file (past them: CST_ERR_TOO_LARGE / CST_ERR_INVALID). */
 #define CST_SWEEP_MAX_CONF_BYTES (256u * 1024u)
@@ -70,6 +71,8 @@ typedef struct cst_sweep_conf {
                               /etc/timezone, else /etc/localtime's
                               link, else "UTC".  Never NULL after a
                               successful load. */
+    cst_digest_period digest; /* [sweep] digest = weekly (the default),
+                                 daily or off */
 } cst_sweep_conf;
 
 /*

@@ -545,9 +545,25 @@ cst_status cst_task_followup(const char *ics, size_t len, const cst_policy *p,
         goto done;
     for (n = 0; n < t.n_comps; n++) {
         c = (int)n;
+        int k;
+
         if (strcmp(t.comps[n].name, "VTODO") != 0 ||
-            cst_icaltext_find_prop(&t, c, "X-CALSTEWARD-KIND", 0) < 0)
+            (k = cst_icaltext_find_prop(&t, c, "X-CALSTEWARD-KIND", 0)) < 0)
             continue; /* no task, or the user's own */
+        {
+            /* the digest (core/digest.h) is a reminder of overdue items,
+             * not one of them: its DUE is for the organizer alone */
+            char *kind = cst_icaltext_value(&t, (size_t)k);
+            int digest = kind != NULL && strcmp(kind, "digest") == 0;
+
+            if (kind == NULL) {
+                st = CST_ERR_NOMEM;
+                goto done;
+            }
+            free(kind);
+            if (digest)
+                continue;
+        }
         st = followup_one(&e, &t, c, p, now, local, &one, err);
         if (st != CST_OK)
             goto done;

@@ -33,8 +33,9 @@ typedef struct cst_task_state {
 /*
  * Applies `action-item-overdue` to one stored task object (a VCALENDAR
  * with a VTODO, as the server holds it).  A VTODO is calsteward's when it
- * has X-CALSTEWARD-KIND (any kind: an overdue `minutes` task is how
- * minutes-overdue reaches the organizer's list).  It is overdue when
+ * has X-CALSTEWARD-KIND (any kind but `digest`, which is left alone: an
+ * overdue `minutes` task is how minutes-overdue reaches the organizer's
+ * list).  It is overdue when
  * now > DUE, its STATUS is neither COMPLETED nor CANCELLED (any case) and
  * the policy mode of CST_RULE_ACTION_ITEM_OVERDUE is not off.
  *

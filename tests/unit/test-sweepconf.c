@@ -82,6 +82,7 @@ static const char full[] =
     "[sweep]\n"
     "window-back-days = 0\n"
     "window-ahead-days = 366\n"
+    "digest = Daily\n"
     "time-zone = Europe/Berlin\n";
 
 static void test_full(void)
@@ -142,6 +143,7 @@ static void test_full(void)
     tap_str(c.state_dir, "/srv/calsteward", "full: state dir");
     tap_int(c.window_back_days, 0, "full: window back");
     tap_int(c.window_ahead_days, 366, "full: window ahead");
+    tap_int(c.digest, CST_DIGEST_DAILY, "full: digest daily (any case)");
     tap_str(c.local_tz, "Europe/Berlin", "full: time-zone");
     cst_sweep_conf_fini(&c);
     tap_int(c.n_acc, 0, "fini zeroes");
@@ -208,6 +210,7 @@ static void test_defaults(void)
         tap_str(c.state_dir, "/var/lib/calsteward", "defaults: state dir");
         tap_int(c.window_back_days, 14, "defaults: back 14");
         tap_int(c.window_ahead_days, 30, "defaults: ahead 30");
+        tap_int(c.digest, CST_DIGEST_WEEKLY, "defaults: digest weekly");
         tap_str(c.local_tz, "Asia/Shanghai", "defaults: time zone from TZ");
     }
     cst_sweep_conf_fini(&c);
@@ -313,7 +316,7 @@ static const struct {
      CST_ERR_INVALID, 3, "3: owner-tasks: needs {user} or {addr} in it"},
     {"[account a]\nurl = https://h/\n[sweep]\nwindow = 3\n", CST_ERR_INVALID, 4,
      "4: window: unknown key in [sweep] (window-back-days, "
-     "window-ahead-days, time-zone)"},
+     "window-ahead-days, time-zone, digest)"},
     {"url = https://h/\n[account a]\n", CST_ERR_INVALID, 1,
      "1: url: key outside a section"},
     {"; comment\n[account a]\nuser = u\n\n[account b]\nurl = https://h/\n",
@@ -418,7 +421,10 @@ static const struct {
      "password-file"},
     {"[account a]\nurl = https://h/\ntasks = https://u:" SECRET "@h:x/\n",
      CST_ERR_INVALID, 3, "3: tasks: \"https://***@h:x/\" is no URL"},
-    /* 40: credentials go to the account's own origin only */
+    {"[account a]\nurl = https://h/\n[sweep]\ndigest = monthly\n",
+     CST_ERR_INVALID, 4,
+     "4: digest: \"monthly\" is none of weekly, daily, off"},
+    /* 41: credentials go to the account's own origin only */
     {"[account a]\nurl = https://h/dav/\ncalendars = a/, https://g/dav/c/\n",
      CST_ERR_INVALID, 3,
      "3: calendars: \"https://g/dav/c/\" is on another server than url: "
