@@ -94,11 +94,12 @@ HOME="$CST_TMP/home" XDG_CACHE_HOME="$CST_TMP/home/.cache" \
     -no-remote -profile "$profile" >"$CST_TMP/thunderbird.log" 2>&1 &
 CST_TB_PID=$!
 
+CALSTEWARD=${CALSTEWARD:-${top_builddir:-.}/cli/calsteward}
 artefact="${top_builddir:-.}/tests/integration/artefacts/thunderbird-tasks.png"
 timeout 170 "$PYTHON3" "$here/thunderbird.py" --apache "$APACHE_URL" \
     --radicale "$RADICALE_URL" --marionette-port "$mport" \
     --pid "$CST_TB_PID" --access-log "$CST_TMP/apache/access.log" \
-    --artefact "$artefact"
+    --artefact "$artefact" --calsteward "$CALSTEWARD" --tmp "$CST_TMP"
 rc=$?
 if [ $rc -ne 0 ]; then
     echo "# thunderbird log (last 30 lines, GTK noise dropped):"

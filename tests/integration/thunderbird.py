@@ -22,7 +22,12 @@ and starts Thunderbird headless with -marionette.  This script:
   6       the editor's path: a second meeting written through
           descriptionHTML (what the event dialog sets), then minutes the
           same way; what Thunderbird shows (descriptionHTML) carries the
-          current timetable, and the action item reaches the task list.
+          current timetable, and the action item reaches the task list;
+  7       the weekly digest: `calsteward sweep` (--calsteward) runs as of
+          a day after the due dates; Thunderbird's task list holds one
+          digest listing the three overdue items by owner; the items are
+          completed in Thunderbird (modifyItem) and after the next sweep
+          the digest shows completed.
 
 Everything Thunderbird does here goes through the calendar API in chrome
 context -- what the UI's dialogs call -- not through raw HTTP.
@@ -31,6 +36,7 @@ import argparse
 import datetime as dt
 import os
 import re
+import subprocess
 import sys
 import time
 import traceback
@@ -45,7 +51,7 @@ BEGIN = "-- calsteward: generated - edits here are replaced --"
 END = "-- end of calsteward --"
 REALM = "Radicale - Password Required"      # Radicale's default [auth] realm
 TZID = "Asia/Shanghai"                      # no DST: a stable timetable
-PLAN = 20
+PLAN = 24
 
 
 # ---- TAP -------------------------------------------------------------------
@@ -135,6 +141,7 @@ function plain(item) {
     related: item.getRelations().map(r => r.relId),
     due: due ? due.icalString : null,
     dueIsDate: due ? due.isDate : null,
+    isCompleted: item.isTodo && item.isTodo() ? item.isCompleted : null,
     attendees: item.getAttendees().map(a => a.id),
     organizer: item.organizer ? item.organizer.id : null,
   };
@@ -277,6 +284,10 @@ def main():
     ap.add_argument("--access-log", required=True)
     ap.add_argument("--artefact", required=True,
                     help="where the Tasks screenshot (PNG) goes")
+    ap.add_argument("--calsteward", required=True,
+                    help="the calsteward command, for the sweep's digest")
+    ap.add_argument("--tmp", required=True,
+                    help="a folder for the sweep's configuration and state")
     a = ap.parse_args()
 
     def alive():
@@ -588,6 +599,75 @@ def steps(m, a):
          shown.split(BEGIN)[0] and "No minutes" not in tail,
          "6: Thunderbird shows one current block, the minutes above it",
          shown)
+
+    # -- 7: the weekly digest: the sweep runs after the items' due dates;
+    # Alice sees one task listing them by owner, and once the items are
+    # completed in Thunderbird the next sweep completes it
+    later = dt.datetime.strptime(max(due for _, due in actions + [act]),
+                                 "%Y%m%d") + dt.timedelta(days=1, hours=12)
+    sweep_now = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    secret = os.path.join(a.tmp, "alice.secret")
+    with open(secret, "w") as f:
+        f.write("alice-pw\n")
+    os.chmod(secret, 0o600)
+    conf = os.path.join(a.tmp, "sweep.conf")
+    with open(conf, "w") as f:
+        f.write("[account alice]\nurl = %s/\nuser = alice\n"
+                "password-file = %s\ncalendars = %s/alice/cal/\n"
+                "tasks = %s/alice/tasks/\norganizer = self\n"
+                "[state]\ndir = %s\n[sweep]\ntime-zone = %s\n"
+                % (a.radicale, secret, a.radicale, a.radicale,
+                   os.path.join(a.tmp, "sweep-state"), TZID))
+
+    def sweep():
+        p = subprocess.run([a.calsteward, "sweep", "--config", conf,
+                            "--now", sweep_now], capture_output=True,
+                           text=True, timeout=60)
+        return p.returncode, p.stdout + p.stderr
+
+    rc, out = sweep()
+    T.ok(rc == 0, "7: the sweep after the due dates exits 0", rc, out)
+    owners = {"Send the final budget": "Bob", "Draft the H2 hiring plan":
+              "Carol", "Book the offsite venue": "Carol"}
+
+    def digest(r):
+        return next((i for i in r["items"] if i["kind"] == "digest"), None)
+    res, secs = wait_until(m, "digest", fetch("cst-tasks", TODOS_ALL),
+                           lambda r: digest(r) is not None, 60)
+    dg = digest(res) or {}
+    text = dg.get("desc") or ""
+    by_owner = all(re.search(r"^%s <.*>$(?:\n- .*$)*\n- %s — overdue, due "
+                             % (who, re.escape(title)), text, re.M)
+                   for title, who in owners.items())
+    T.ok(dg.get("title") == "Follow up 3 overdue action items" and by_owner
+         and not dg.get("isCompleted")
+         and sum(1 for i in res["items"] if i["kind"] == "digest") == 1,
+         "7: Thunderbird's task list holds one digest, its three overdue "
+         "items by owner (%.1f s)" % secs, dg)
+    done = run(m, r"""
+      let calendar = cal.manager.getCalendarById("cst-tasks");
+      let all = await calendar.getItemsAsArray(CI.ITEM_FILTER_TYPE_TODO |
+        CI.ITEM_FILTER_COMPLETED_ALL, 0, null, null);
+      let out = [];
+      for (let old of all) {
+        if (old.getProperty("X-CALSTEWARD-KIND") != "action-item") continue;
+        let nu = old.clone();
+        nu.isCompleted = true;
+        out.push(plain(await calendar.modifyItem(nu, old)));
+      }
+      return out;
+    """, timeout=40)
+    T.ok(len(done) == 3 and all(i["isCompleted"] for i in done),
+         "7: the owners' three items completed in Thunderbird", done)
+    rc, out = sweep()
+    res, secs = wait_until(
+        m, "digest done", fetch("cst-tasks", TODOS_ALL),
+        lambda r: (digest(r) or {}).get("isCompleted"), 60)
+    dg = digest(res) or {}
+    T.ok(rc == 0 and dg.get("isCompleted")
+         and dg.get("title") == "Follow up: no overdue action items",
+         "7: after the next sweep Thunderbird shows the digest completed "
+         "(%.1f s)" % secs, rc, out, dg)
 
     windows = run(m, r"""
       let out = [];
