@@ -21,6 +21,7 @@
 typedef struct stored {
     char *uid, *url, *etag, *body;
     size_t len;
+    size_t fact; /* its facts: run_state.f[fact] */
 } stored;
 
 typedef struct run_state {
@@ -112,6 +113,7 @@ static int keep(run_state *s, const cst_dav_item *it, int is_tasks)
         }
         d->body = crlf;
         d->len = len;
+        d->fact = s->nf; /* appended below */
         crlf = NULL;
         s->nd++;
     }
@@ -303,6 +305,70 @@ done:
     return ret;
 }
 
+/* Closes the organizer's open digests of earlier periods: what is
+ * still overdue is in the current period's.  Conditional, once (a 412
+ * leaves it for the next run). */
+static int close_old(cli_digest_run *r, run_state *s, const char *organizer,
+                     time_t period_start)
+{
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < s->nd; i++) {
+        stored *d = &s->d[i];
+        const cst_task_facts *f = &s->f[d->fact];
+        cst_dav_response resp;
+        cst_error err = {0, ""};
+        char *out = NULL;
+        size_t len = 0;
+
+        /* a digest is due on its period's first day: one due before
+         * this period began belongs to an earlier one */
+        if (f->done || f->organizer == NULL || !f->has_due ||
+            strcmp(f->organizer, organizer) != 0 || f->due > period_start)
+            continue; /* closed, another's, or not earlier */
+        if (d->etag == NULL || d->etag[0] == '\0') {
+            say(r, _("%s not written: %s"), d->url,
+                _("no ETag, so no write can be conditional; left alone"));
+            r->errors++;
+            ret = -1;
+            continue;
+        }
+        if (cst_digest_close(d->body, d->len, r->now, &out, &len, &err) !=
+            CST_OK) {
+            say(r, _("%s not written: %s"), d->url,
+                err.msg[0] ? err.msg : strerror(ENOMEM));
+            r->errors++;
+            ret = -1;
+            continue;
+        }
+        if (out == NULL)
+            continue;
+        if (r->dry_run) {
+            r->show(r->host, _("update"), d->url, out, len);
+            r->written++;
+            free(out);
+            continue;
+        }
+        cst_dav_response_init(&resp);
+        if (cst_dav_put(r->dav, d->url, out, len, NULL, d->etag, NULL, &resp,
+                        &err) != CST_OK ||
+            resp.status < 200 || resp.status >= 300) {
+            /* 412: the organizer changed it meanwhile; the next run
+             * reads it again */
+            say(r, _("%s not written: %s"), d->url,
+                err.msg[0] ? err.msg : _("the server did not take it"));
+            r->errors++;
+            ret = -1;
+        } else {
+            r->written++;
+        }
+        cst_dav_response_fini(&resp);
+        free(out);
+    }
+    return ret;
+}
+
 /* Returns 1 when organizer o was handled already (facts before i). */
 static int seen_before(const run_state *s, size_t i)
 {
@@ -375,6 +441,8 @@ int cli_digest_write(cli_digest_run *r)
             if (write_one(r, &dg, found) != 0)
                 ret = -1;
         }
+        if (close_old(r, &s, in.organizer, dg.period_start) != 0)
+            ret = -1;
         cst_digest_fini(&dg);
     }
 done:

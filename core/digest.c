@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "digest.h"
+#include "icaltext.h"
 #include "sections.h"
 #include "tz.h"
 #include "util.h"
@@ -346,4 +347,80 @@ void cst_digest_fini(cst_digest *d)
     free(d->task.ics);
     free(d->task.owner_addr);
     memset(d, 0, sizeof(*d));
+}
+
+/* Sets the first `name` of comp c to value, or adds it. */
+static cst_status set_prop(cst_edits *e, const cst_icaltext *t, int c,
+                           const char *name, const char *value)
+{
+    char line[96];
+    int i = cst_icaltext_find_prop(t, c, name, 0);
+    int n = snprintf(line, sizeof(line), "%s:%s", name, value);
+
+    return i >= 0 ? cst_edits_replace(e, t, (size_t)i, line, (size_t)n)
+                  : cst_edits_add(e, t, c, line, (size_t)n);
+}
+
+cst_status cst_digest_close(const char *existing, size_t len, time_t now,
+                            char **out, size_t *out_len, cst_error *err)
+{
+    cst_icaltext t;
+    cst_edits e = {NULL, 0, 0};
+    cst_status st;
+    char ts[24], *v = NULL;
+    size_t n;
+    int c = -1, i;
+
+    *out = NULL;
+    *out_len = 0;
+    st = cst_icaltext_scan(existing, len, &t, err);
+    if (st != CST_OK)
+        return st;
+    for (n = 0; n < t.n_comps && c < 0; n++) {
+        int k = cst_icaltext_find_prop(&t, (int)n, "X-CALSTEWARD-KIND", 0);
+
+        if (strcmp(t.comps[n].name, "VTODO") != 0 || k < 0)
+            continue;
+        v = cst_icaltext_value(&t, (size_t)k);
+        if (v == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+        if (strcmp(v, "digest") == 0)
+            c = (int)n;
+        free(v);
+        v = NULL;
+    }
+    if (c < 0) {
+        cst_error_set(err, 0, "no digest in the object");
+        st = CST_ERR_PARSE;
+        goto done;
+    }
+    i = cst_icaltext_find_prop(&t, c, "STATUS", 0);
+    if (i >= 0) {
+        if ((v = cst_icaltext_value(&t, (size_t)i)) == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
+        if (strcasecmp(v, "COMPLETED") == 0 ||
+            strcasecmp(v, "CANCELLED") == 0)
+            goto done; /* closed already, by calsteward or the organizer */
+    }
+    cst_utc_string(now, ts, sizeof(ts));
+    st = set_prop(&e, &t, c, "STATUS", "COMPLETED");
+    if (st == CST_OK)
+        st = set_prop(&e, &t, c, "PERCENT-COMPLETE", "100");
+    if (st == CST_OK)
+        st = set_prop(&e, &t, c, "COMPLETED", ts);
+    if (st == CST_OK)
+        st = set_prop(&e, &t, c, "DTSTAMP", ts);
+    if (st == CST_OK && cst_icaltext_find_prop(&t, c, "LAST-MODIFIED", 0) >= 0)
+        st = set_prop(&e, &t, c, "LAST-MODIFIED", ts);
+    if (st == CST_OK)
+        st = cst_edits_apply(&e, &t, out, out_len);
+done:
+    free(v);
+    cst_edits_fini(&e);
+    cst_icaltext_fini(&t);
+    return st;
 }

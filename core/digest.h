@@ -78,4 +78,15 @@ cst_status cst_digest_build(const cst_digest_in *in,
                             cst_digest *out, cst_error *err);
 void cst_digest_fini(cst_digest *d);
 
+/*
+ * Closes a stored digest of an earlier period when the organizer's digest
+ * of the current one takes over: STATUS:COMPLETED, PERCENT-COMPLETE:100
+ * and COMPLETED now, DTSTAMP (and LAST-MODIFIED when present) now;
+ * everything else byte for byte.  Returns CST_OK with *out NULL when it
+ * is completed or cancelled already (nothing to write), or a heap buffer;
+ * CST_ERR_PARSE when existing holds no digest; CST_ERR_NOMEM.
+ */
+cst_status cst_digest_close(const char *existing, size_t len, time_t now,
+                            char **out, size_t *out_len, cst_error *err);
+
 #endif /* CST_DIGEST_H */

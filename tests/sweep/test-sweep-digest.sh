@@ -12,6 +12,7 @@
 #   Thu 03-12  Bob completes his item: the digest completes itself, the
 #              note and the priority stay
 #   Tue 03-17  Carol's item is overdue: a new digest for the new week
+#   Tue 03-24  still overdue: week 13's digest, and week 12's is closed
 #   zh_CN      Bob's meeting, policy in Chinese: 跟进 1 项逾期行动项
 #   off        [sweep] digest = off writes none; --dry-run writes none
 set -u
@@ -203,8 +204,20 @@ check "a second digest for the new week" \
 check "the new week's: Carol's item overdue, open" \
     sh -c '[ "$1" = "Follow up 1 overdue action item" ] && [ "$2" = NEEDS-ACTION ] && printf "%s" "$3" | grep -q "Draft the launch plan — overdue, due 2026-03-13"' - \
     "$(field "$D" 1 summary)" "$(field "$D" 1 status)" "$(field "$D" 1 description)"
-check "last week's digest is left as it was" \
+check "last week's digest, completed on Thursday, stays so" \
     sh -c '[ "$1" = COMPLETED ]' - "$(field "$D" 0 status)"
+
+# ---- Tuesday of week 13: Carol's item still overdue ------------------------
+sweep "$SW_TMP/c.conf" 2026-03-24T09:00:00Z
+check "week 13: exit 0" rc 0
+D=$(digests alice)
+echo "# $D"
+check "week 13: a third digest, Carol's item in it, open" \
+    sh -c '[ "$(printf "%s" "$1" | jq length)" = 3 ] && [ "$2" = 20260323 ] && [ "$3" = NEEDS-ACTION ] && printf "%s" "$4" | grep -q "Draft the launch plan — overdue"' - \
+    "$D" "$(field "$D" 2 due)" "$(field "$D" 2 status)" "$(field "$D" 2 description)"
+check "week 13: week 12's digest, still open, is closed: the new one carries it" \
+    sh -c '[ "$1" = COMPLETED ] && [ "$2" = "Follow up 1 overdue action item" ]' - \
+    "$(field "$D" 1 status)" "$(field "$D" 1 summary)"
 
 # ---- Chinese --------------------------------------------------------------
 sw_write_config "$SW_TMP/zh.conf" bob "$R" bob bob-pw \
@@ -230,11 +243,11 @@ done
 sw_write_config "$SW_TMP/off.conf" team "$R" alice alice-pw \
     "calendars = ${R}alice/calendar/" "tasks = ${R}alice/tasks/" \
     "organizer = self" "[sweep]" "digest = off" "[state]" "dir = $SW_TMP/offstate"
-sweep "$SW_TMP/off.conf" 2026-03-18T09:00:00Z
+sweep "$SW_TMP/off.conf" 2026-03-25T09:00:00Z
 check "digest = off: exit 0, no digest" \
     sh -c 'rc() { [ "$(cat "$2")" = "$1" ]; }; rc 0 "$1" && [ "$(printf "%s" "$2" | jq length)" = 0 ]' - \
     "$SW_TMP/rc" "$(digests alice)"
-sweep "$SW_TMP/c.conf" 2026-03-18T09:00:00Z --dry-run
+sweep "$SW_TMP/c.conf" 2026-03-25T09:00:00Z --dry-run
 check "--dry-run: shows the digest it would create, writes none" \
     sh -c 'grep -q "^--- would create .*/alice/tasks/" "$1" && grep -q "^X-CALSTEWARD-KIND:digest" "$1" && [ "$(printf "%s" "$2" | jq length)" = 0 ]' - \
     "$SW_TMP/out" "$(digests alice)"

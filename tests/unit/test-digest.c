@@ -534,11 +534,53 @@ static void test_merge(void)
     free_all(f, texts, 2);
 }
 
+static void test_close(void)
+{
+    char *texts[] = {task("c-0", ORG, "bob@example.com", "Bob",
+                          "DUE:20261125T100000Z", "NEEDS-ACTION", "Send",
+                          "action-item")};
+    cst_task_facts *f = read_all(texts, 1);
+    cst_digest_in in;
+    cst_digest d;
+    cst_error err = {0, ""};
+    char *out = NULL, *out2 = NULL;
+    size_t len = 0, len2 = 0;
+
+    memset(&in, 0, sizeof(in));
+    in.period = CST_DIGEST_WEEKLY;
+    in.now = utc("20261201T080000Z");
+    in.organizer = ORG;
+    cst_digest_build(&in, f, 1, &d, &err);
+    tap_int(cst_digest_close(d.task.ics, d.task.len, utc("20261208T090000Z"),
+                             &out, &len, &err),
+            CST_OK, "close: status");
+    tap_ok(out != NULL && has_line(out, "STATUS:COMPLETED") &&
+               has_line(out, "PERCENT-COMPLETE:100") &&
+               has_line(out, "COMPLETED:20261208T090000Z") &&
+               has_line(out, "DTSTAMP:20261208T090000Z") &&
+               has_line(out, "SUMMARY:Follow up 1 overdue action item"),
+           "close: an open digest is completed, its text kept");
+    if (out != NULL) {
+        tap_int(cst_digest_close(out, len, utc("20261209T090000Z"), &out2,
+                                 &len2, &err),
+                CST_OK, "close again: status");
+        tap_ok(out2 == NULL, "close again: completed already, nothing");
+    }
+    tap_int(cst_digest_close(texts[0], strlen(texts[0]), in.now, &out2, &len2,
+                             &err),
+            CST_ERR_PARSE, "close: an action item is no digest");
+    free(out);
+    free(out2);
+    cst_digest_fini(&d);
+    free_all(f, texts, 1);
+}
+
 int main(void)
 {
     test_facts();
     test_periods();
     test_build();
     test_merge();
+    test_close();
     return tap_done();
 }
