@@ -23,6 +23,8 @@
 
 #include <libical/ical.h>
 
+#include "core/digest.h"
+#include "core/followup.h"
 #include "core/meeting.h"
 #include "core/policy.h"
 #include "core/process.h"
@@ -39,6 +41,42 @@
 #define NOW ((time_t)1780272000)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+/* The input as a stored task: its facts, a digest built over them and
+ * merged over the input, and the input closed as an old digest. */
+static void fuzz_digest(const char *data, size_t len)
+{
+    cst_task_facts f;
+    cst_digest_in din;
+    cst_digest dg;
+    cst_error err = {0, ""};
+    char *out = NULL;
+    size_t out_len = 0;
+    cst_status st;
+
+    st = cst_task_facts_read(data, len, "Asia/Shanghai", &f, &err);
+    CHECK(st == CST_OK || st == CST_ERR_PARSE || st == CST_ERR_TOO_LARGE
+          || st == CST_ERR_NOMEM);
+    if (st != CST_OK)
+        return;
+    memset(&din, 0, sizeof(din));
+    din.period = CST_DIGEST_WEEKLY;
+    din.now = NOW;
+    din.organizer = f.organizer ? f.organizer : "alice@example.com";
+    if (cst_digest_build(&din, &f, 1, &dg, &err) == CST_OK) {
+        /* over the input's own UID, so that the merge has work */
+        if (f.uid != NULL && strlen(f.uid) < sizeof(dg.task.uid))
+            memcpy(dg.task.uid, f.uid, strlen(f.uid) + 1);
+        if (cst_task_merge(data, len, &dg.task, NOW, &out, &out_len,
+                           &err) == CST_OK)
+            free(out);
+    }
+    cst_digest_fini(&dg);
+    out = NULL;
+    if (cst_digest_close(data, len, NOW, &out, &out_len, &err) == CST_OK)
+        free(out);
+    cst_task_facts_fini(&f);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -97,5 +135,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
                         &err) == CST_OK)
         cst_task_list_fini(&list);
     free(out);
+    fuzz_digest(data, len);
     return 0;
 }

@@ -125,7 +125,8 @@ run() {
     "$tmp/$name" -max_total_time="$FUZZ_TIME" -rss_limit_mb=1024 \
         -timeout=10 -max_len=8192 -dict="$tmp/dict" -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$tmp/grown-$name" "$tmp/seeds" \
-        "$srcdir/tests/data/hostile" "$srcdir/tests/data/richtext" $extra \
+        "$srcdir/tests/data/hostile" "$srcdir/tests/data/richtext" \
+        "$srcdir/tests/data/tasks" $extra \
         >"$tmp/run-$name.log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
