@@ -105,7 +105,7 @@ cat >"$tmp/dict" <<'DEOF'
 "\xf0\x9f\x8f\xa2"
 DEOF
 
-from="own seeds, tests/data/hostile, richtext"
+from="own seeds, tests/data/hostile, richtext, tasks"
 extra=""
 if [ -n "${CORPUS:-}" ] && [ -d "$CORPUS" ]; then
     extra=$CORPUS
