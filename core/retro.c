@@ -165,6 +165,7 @@ static int depts_handler(void *user, const char *section, const char *name,
 {
     depts_ctx *c = user;
     cst_depts *d = c->d;
+    char joined[256];
     size_t vl;
     const char *v;
     char *a;
@@ -174,6 +175,23 @@ static int depts_handler(void *user, const char *section, const char *name,
         snprintf(c->msg, sizeof(c->msg), "[%.60s]: unknown section "
                  "(only [departments])", section);
         return 0;
+    }
+    /* inih splits "mailto:a@b = X" at the colon: put it together again */
+    if (strcmp_ci(name, "mailto") == 0) {
+        const char *eq = strchr(value, '=');
+        size_t al;
+        const char *a0;
+
+        if (eq == NULL || (size_t)(eq - value) >= sizeof(joined)) {
+            c->st = CST_ERR_PARSE;
+            snprintf(c->msg, sizeof(c->msg), "not an address = department "
+                     "line");
+            return 0;
+        }
+        a0 = cst_trim(value, (size_t)(eq - value), &al);
+        snprintf(joined, sizeof(joined), "%.*s", (int)al, a0);
+        name = joined;
+        value = eq + 1;
     }
     v = cst_trim(value, strlen(value), &vl);
     if (vl == 0 || strchr(name, '@') == NULL) {
