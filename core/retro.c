@@ -2,7 +2,8 @@
  * retro.c -- the figures of the retrospective report (spec section 9).
  *
  * cst_retro_add() keeps one record per occurrence held in the window
- * (pointing into the object, which it keeps) and one per action-item
+ * (pointing into the object, which it keeps; cst_occur_range() walks each
+ * series once) and one per action-item
  * VTODO (copied: the task objects are freed at once).  cst_retro_finish()
  * sorts the meetings by (UID, occurrence id), finds each task's meeting
  * by binary search, and adds every meeting and task to the total and to
@@ -484,9 +485,11 @@ static void occurrence_id(const cst_event *ev, time_t start, char *buf,
 static cst_status add_event(cst_retro *r, const cst_object *o,
                             const cst_event *ev, size_t *added)
 {
-    time_t *skip = NULL, t = r->in.from;
-    size_t n_skip = 0, n = cst_object_n_events(o), i, count = 0;
+    time_t *skip = NULL;
+    size_t n_skip = 0, n = cst_object_n_events(o), i, n_occ = 0;
+    cst_occurrence *occ = NULL;
     cst_status st = CST_OK;
+    int full = 0;
 
     if (ev->is_recurring) {
         skip = calloc(n ? n : 1, sizeof(*skip));
@@ -499,48 +502,47 @@ static cst_status add_event(cst_retro *r, const cst_object *o,
                 skip[n_skip++] = e->rid_utc;
         }
     }
-    for (;;) {
-        int has_next = 0, has_last = 0;
-        cst_occurrence next, last;
+    occ = malloc(CST_RETRO_MAX_PER_SERIES * sizeof(*occ));
+    if (occ == NULL) {
+        st = CST_ERR_NOMEM;
+        goto done;
+    }
+    st = cst_occur_range(ev->vcal, ev->comp, r->in.from, r->in.to, skip,
+                         n_skip, occ, CST_RETRO_MAX_PER_SERIES, &n_occ, &full);
+    if (st == CST_ERR_TOO_LARGE) {
+        warnf(r, "event %.120s: " CST_RECUR_BUDGET_MSG, ev->uid);
+        st = CST_OK;
+        goto done;
+    }
+    if (st != CST_OK) {
+        /* no usable DTSTART: no occurrence */
+        st = st == CST_ERR_NOMEM ? st : CST_OK;
+        goto done;
+    }
+    if (full)
+        warnf(r, "event %.120s: more occurrences in the window than the "
+              "report counts; the rest left out", ev->uid);
+    for (i = 0; i < n_occ; i++) {
         mrec *m;
 
-        st = cst_occur_find(ev->vcal, ev->comp, t, skip, n_skip, &has_next,
-                            &next, &has_last, &last);
-        if (st == CST_ERR_TOO_LARGE) {
-            warnf(r, "event %.120s: " CST_RECUR_BUDGET_MSG, ev->uid);
-            st = CST_OK;
+        if (occ[i].end > r->in.now)
+            continue; /* not over yet: not held */
+        if (!grow((void **)&r->m, &r->cap_m, r->n_m, sizeof(*r->m),
+                  (size_t)CST_RETRO_MAX_OBJECTS * 10)) {
+            st = CST_ERR_NOMEM;
             break;
         }
-        if (st != CST_OK) {
-            st = st == CST_ERR_NOMEM ? st : CST_OK;
-            break;
-        }
-        if (!has_next || next.start >= r->in.to)
-            break;
-        if (++count > CST_RETRO_MAX_PER_SERIES) {
-            warnf(r, "event %.120s: more occurrences in the window than "
-                  "the report counts; the rest left out", ev->uid);
-            break;
-        }
-        if (next.end <= r->in.now) {
-            if (!grow((void **)&r->m, &r->cap_m, r->n_m, sizeof(*r->m),
-                      (size_t)CST_RETRO_MAX_OBJECTS * 10)) {
-                st = CST_ERR_NOMEM;
-                break;
-            }
-            m = &r->m[r->n_m++];
-            memset(m, 0, sizeof(*m));
-            m->ev = ev;
-            m->start = next.start;
-            m->end = next.end;
-            occurrence_id(ev, next.start, m->occ, sizeof(m->occ));
-            m->org_dept = event_dept(r, ev, ev->people[0].addr);
-            (*added)++;
-        }
-        if (!ev->is_recurring)
-            break;
-        t = next.start + 1;
+        m = &r->m[r->n_m++];
+        memset(m, 0, sizeof(*m));
+        m->ev = ev;
+        m->start = occ[i].start;
+        m->end = occ[i].end;
+        occurrence_id(ev, occ[i].start, m->occ, sizeof(m->occ));
+        m->org_dept = event_dept(r, ev, ev->people[0].addr);
+        (*added)++;
     }
+done:
+    free(occ);
     free(skip);
     return st;
 }
@@ -949,13 +951,34 @@ static void iso_week(cst_date d, char *buf, size_t n)
     snprintf(buf, n, "%04ld-W%02ld", y, week);
 }
 
-/* Adds meeting mi to group g once. */
-static void group_meeting(cst_retro *r, cst_retro_group *g, size_t mi)
+/* The index of group (by, key), made with name when new; -1 on error
+ * (*st says which).  An index, not a pointer: r->g moves as it grows. */
+static long group_at(cst_retro *r, cst_retro_by by, const char *key,
+                     const char *name, cst_status *st)
 {
+    cst_retro_group *g = group(r, by, key, name, st);
+
+    return g != NULL ? (long)(g - r->g) : -1;
+}
+
+/* Adds meeting mi to group gi once. */
+static void group_meeting(cst_retro *r, long gi, size_t mi)
+{
+    cst_retro_group *g;
+
+    if (gi < 0)
+        return;
+    g = &r->g[gi];
     if (g->last_meeting == mi + 1)
         return;
     g->last_meeting = mi + 1;
     fig_add_meeting(r, &g->fig, &r->m[mi]);
+}
+
+/* Adds task t of meeting m to group gi; 0 when out of memory. */
+static int group_item(cst_retro *r, long gi, const trec *t, const mrec *m)
+{
+    return gi < 0 || fig_add_item(r, &r->g[gi].fig, t, m);
 }
 
 static cst_status meeting_groups(cst_retro *r, size_t mi)
@@ -964,40 +987,39 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
     const cst_event *ev = m->ev;
     unsigned mask = r->in.by_mask;
     cst_status st = CST_OK;
-    cst_retro_group *g[CST_BY__COUNT] = {NULL};
+    long g[CST_BY__COUNT];
     char key[300];
     cst_date d = cst_event_local_date(ev, m->start);
     size_t i, j;
     int any;
 
+    for (i = 0; i < CST_BY__COUNT; i++)
+        g[i] = -1;
     if (mask & (1u << CST_BY_WEEK)) {
         iso_week(d, key, sizeof(key));
-        g[CST_BY_WEEK] = group(r, CST_BY_WEEK, key, key, &st);
+        g[CST_BY_WEEK] = group_at(r, CST_BY_WEEK, key, key, &st);
     }
     if (st == CST_OK && (mask & (1u << CST_BY_MONTH))) {
         snprintf(key, sizeof(key), "%04d-%02d", d.year, d.month);
-        g[CST_BY_MONTH] = group(r, CST_BY_MONTH, key, key, &st);
+        g[CST_BY_MONTH] = group_at(r, CST_BY_MONTH, key, key, &st);
     }
     if (st == CST_OK && (mask & (1u << CST_BY_ORGANIZER))) {
         snprintf(key, sizeof(key), "mailto:%.280s", ev->people[0].addr);
-        g[CST_BY_ORGANIZER] = group(r, CST_BY_ORGANIZER, key,
-                                    ev->people[0].cn ? ev->people[0].cn
-                                                     : ev->people[0].addr,
-                                    &st);
+        g[CST_BY_ORGANIZER] = group_at(r, CST_BY_ORGANIZER, key,
+                                       ev->people[0].cn ? ev->people[0].cn
+                                                        : ev->people[0].addr,
+                                       &st);
     }
     if (st == CST_OK && (mask & (1u << CST_BY_SERIES)))
-        g[CST_BY_SERIES] = group(r, CST_BY_SERIES, ev->uid,
-                                 ev->summary ? ev->summary : ev->uid, &st);
-    for (i = 0; i < CST_BY__COUNT; i++) {
-        if (g[i] != NULL)
-            group_meeting(r, g[i], mi);
-    }
+        g[CST_BY_SERIES] = group_at(r, CST_BY_SERIES, ev->uid,
+                                    ev->summary ? ev->summary : ev->uid, &st);
+    for (i = 0; i < CST_BY__COUNT; i++)
+        group_meeting(r, g[i], mi);
     /* a department: every department among the participants */
     if (st == CST_OK && (mask & (1u << CST_BY_DEPARTMENT))) {
         any = 0;
         for (i = 0; i < ev->n_people && st == CST_OK; i++) {
             const char *dp;
-            cst_retro_group *dg;
 
             if (!ev->people[i].counted && i > 0)
                 continue;
@@ -1005,16 +1027,10 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
             if (dp == NULL)
                 continue;
             any = 1;
-            dg = group(r, CST_BY_DEPARTMENT, dp, dp, &st);
-            if (dg != NULL)
-                group_meeting(r, dg, mi);
+            group_meeting(r, group_at(r, CST_BY_DEPARTMENT, dp, dp, &st), mi);
         }
-        if (!any && st == CST_OK) {
-            cst_retro_group *dg = group(r, CST_BY_DEPARTMENT, "", "", &st);
-
-            if (dg != NULL)
-                group_meeting(r, dg, mi);
-        }
+        if (!any && st == CST_OK)
+            group_meeting(r, group_at(r, CST_BY_DEPARTMENT, "", "", &st), mi);
     }
     /* the action items: with their meeting's groups, and by owner and
      * the owner's department */
@@ -1023,27 +1039,25 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
         const trec *t = &r->t[j];
 
         for (i = 0; i < CST_BY__COUNT; i++) {
-            if (g[i] != NULL && !fig_add_item(r, &g[i]->fig, t, m))
+            if (!group_item(r, g[i], t, m))
                 st = CST_ERR_NOMEM;
         }
         if (st == CST_OK && (mask & (1u << CST_BY_OWNER))) {
-            cst_retro_group *og = group(
+            long og = group_at(
                 r, CST_BY_OWNER, t->owner ? t->owner : "",
                 t->owner_cn ? t->owner_cn : (t->owner ? t->owner + 7 : ""),
                 &st);
 
-            if (og != NULL) {
-                group_meeting(r, og, mi);
-                if (!fig_add_item(r, &og->fig, t, m))
-                    st = CST_ERR_NOMEM;
-            }
+            group_meeting(r, og, mi);
+            if (!group_item(r, og, t, m))
+                st = CST_ERR_NOMEM;
         }
         if (st == CST_OK && (mask & (1u << CST_BY_DEPARTMENT))) {
             const char *dp = task_dept(r, t, m);
-            cst_retro_group *dg = group(r, CST_BY_DEPARTMENT, dp ? dp : "",
-                                        dp ? dp : "", &st);
+            long dg = group_at(r, CST_BY_DEPARTMENT, dp ? dp : "",
+                               dp ? dp : "", &st);
 
-            if (dg != NULL && !fig_add_item(r, &dg->fig, t, m))
+            if (!group_item(r, dg, t, m))
                 st = CST_ERR_NOMEM;
         }
     }

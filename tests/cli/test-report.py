@@ -239,6 +239,45 @@ try:
     rc, out, err = run("--dir", tmp, "--departments", bad_dept)
     ok(re.search(r"bad\.ini:3:", err) is not None,
        "bad departments: the message names file and line", err)
+    # --- hostile input: bounded, never a crash ---------------------------
+    hostile = os.path.join(tmp, "hostile")
+    os.makedirs(hostile)
+    evs = "".join(
+        "BEGIN:VEVENT\r\nUID:h%d@x\r\nDTSTAMP:20230101T000000Z\r\n"
+        "DTSTART;TZID=Europe/Berlin:19000101T090000\r\n"
+        "DTEND;TZID=Europe/Berlin:19000101T100000\r\n"
+        "RRULE:FREQ=DAILY;BYHOUR=9\r\nORGANIZER:mailto:a@x\r\n"
+        "ATTENDEE:mailto:b@x\r\nEND:VEVENT\r\n" % i for i in range(40))
+    with open(os.path.join(hostile, "daily-since-1900.ics"), "w",
+              newline="") as fh:
+        fh.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n" + evs
+                 + "END:VCALENDAR\r\n")
+    with open(os.path.join(hostile, "garbage.ics"), "wb") as fh:
+        fh.write(bytes(range(256)) * 64)
+    import time
+    t0 = time.time()
+    rc, out, err = run("--dir", hostile, "--from", "2023-04-01", "--to",
+                       "2023-07-01", "--now", "2023-07-10T00:00:00Z",
+                       "--format", "json")
+    got = json.loads(out) if rc == 0 else {}
+    ok(rc == 0 and got.get("meetings", {}).get("count") == 40 * 91
+       and time.time() - t0 < 30,
+       "40 daily series since 1900: 3640 meetings, bounded time (%.1f s)"
+       % (time.time() - t0), err[-500:])
+    for d in (os.path.join(os.environ["top_srcdir"], "tests", "data"),
+              os.environ.get("CORPUS", "")):
+        if not d or not os.path.isdir(d):
+            print("ok %d - # SKIP no %s" % (n + 1, d or "corpus"))
+            n += 1
+            continue
+        for fmt in ("json", "html"):
+            rc, out, err = run("--dir", d, "--from", "1990-01-01", "--to",
+                               "2030-01-01", "--now", "2030-01-01T00:00:00Z",
+                               "--by", "series", "--by", "department",
+                               "--format", fmt)
+            ok(rc == 0 and out != "", "%s (%s): exit 0, no crash" % (d, fmt),
+               "rc %d\n%s" % (rc, err[-800:]))
+
     rc, out, err = run("--help")
     ok(rc == 0 and "--departments" in out and "--by" in out, "--help")
 finally:
