@@ -853,7 +853,7 @@ static void chart_trend(const report *r, FILE *out)
 
         fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                      "stroke=\"#d0d7de\"/><text x=\"%d\" y=\"%d\" "
-                     "font-size=\"10\" text-anchor=\"end\">%zu%%</text>\n",
+                     "font-size=\"11\" text-anchor=\"end\">%zu%%</text>\n",
                 left, y, width - 5, y, left - 4, y + 3, i * 25);
     }
     for (i = 0; i < n && k < bars; i++) {
@@ -878,7 +878,7 @@ static void chart_trend(const report *r, FILE *out)
                          "width=\"%d\" height=\"%d\" fill=\"" C_GOOD "\">"
                          "<title>%.0f%%</title></rect>\n",
                     x + bw, 10 + h - ht, bw, ht, t * 100);
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"9\" "
+        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
                      "text-anchor=\"middle\">",
                 x + bw, h + 24);
         html_str(out, g->key + (strlen(g->key) > 5 ? 5 : 0)); /* "W25" */
@@ -927,7 +927,7 @@ static void chart_items(const report *r, FILE *out, cst_retro_by by,
         seg[2] = g->fig.open;
         seg[3] = g->fig.cancelled;
         fprintf(out, "<g class=\"row\"><text x=\"%d\" y=\"%d\" "
-                     "font-size=\"11\" text-anchor=\"end\">",
+                     "font-size=\"13\" text-anchor=\"end\">",
                 label - 6, y + 14);
         html_str(out, group_label(g));
         fputs("</text>", out);
@@ -940,7 +940,7 @@ static void chart_items(const report *r, FILE *out, cst_retro_by by,
                     x, y, w, rh - 6, col[j], seg[j]);
             x += w;
         }
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%zu</text>"
+        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\">%zu</text>"
                      "</g>\n",
                 x + 4, y + 14, g->fig.items);
         k++;
@@ -979,7 +979,7 @@ static void chart_lead(const report *r, FILE *out)
 
         for (j = 0; j < CST_LEAD__COUNT; j++)
             tot += lead[k][j];
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" "
+        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
                      "text-anchor=\"end\">",
                 label - 6, y + 15);
         html_str(out, names[k]);
