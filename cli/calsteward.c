@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "  tasks      print the tasks (VTODOs) calsteward would write\n"
             "  sweep      visit the CalDAV calendars of the configuration\n"
             "             and do the follow-ups that come with time\n"
+            "  report     look back: figures over the meetings held and\n"
+            "             their action items (calsteward report --help)\n"
             "\n"
             "Options of check:\n"
             "  --now TIME         check as of TIME (ISO 8601 with a zone,\n"
@@ -234,7 +236,7 @@ done:
 
 /* ---- language --------------------------------------------------------- */
 
-static int env_is_chinese(void)
+int cli_env_is_chinese(void)
 {
     static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES",
                                        "LANG", NULL};
@@ -261,7 +263,7 @@ void cli_set_language(cst_lang lang)
         setlocale(LC_MESSAGES, "C.UTF-8");
 }
 
-static int parse_lang(const char *s, cst_lang *out)
+int cli_parse_lang(const char *s, cst_lang *out)
 {
     if (strcmp(s, "en") == 0 || strncmp(s, "en_", 3) == 0) {
         *out = CST_LANG_EN;
@@ -424,7 +426,7 @@ static int cmd_check(int argc, char **argv)
             break;
         case 'l':
             lang_arg = optarg;
-            if (!parse_lang(optarg, &lang)) {
+            if (!cli_parse_lang(optarg, &lang)) {
                 fprintf(stderr, _("%s: --lang: '%s' is neither en nor "
                                   "zh_CN\n"), cli_progname, optarg);
                 return EXIT_USAGE;
@@ -448,7 +450,7 @@ static int cmd_check(int argc, char **argv)
         return rc;
     if (lang_arg == NULL)
         lang = policy.language_set ? policy.language
-               : env_is_chinese()  ? CST_LANG_ZH_CN
+               : cli_env_is_chinese()  ? CST_LANG_ZH_CN
                                    : CST_LANG_EN;
     cli_set_language(lang);
     report = cst_report_new(json);
@@ -645,6 +647,8 @@ int main(int argc, char **argv)
         return cmd_process(argc - 1, argv + 1, 1);
     if (strcmp(argv[1], "sweep") == 0)
         return cli_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cli_cmd_report(argc - 1, argv + 1);
     fprintf(stderr, _("%s: unknown command '%s'\n"), cli_progname, argv[1]);
     try_help();
     return EXIT_USAGE;

@@ -32,5 +32,11 @@ const char *cli_translate(const char *msgid, void *ctx);
 
 /* calsteward sweep (cli/sweep.c). */
 int cli_cmd_sweep(int argc, char **argv);
+/* calsteward report (cli/report.c). */
+int cli_cmd_report(int argc, char **argv);
+/* Parses --lang (en, zh_CN and their variants); returns 1 on success. */
+int cli_parse_lang(const char *s, cst_lang *out);
+/* Returns 1 when the environment's language is Chinese. */
+int cli_env_is_chinese(void);
 
 #endif /* CST_CLI_CLI_H */

@@ -743,7 +743,11 @@ static cst_status load_text(cst_event *ev, time_t start, cst_error *err)
     ev->has_minutes = cst_span_has_text(&sp[CST_SEC_MINUTES])
                       || cst_span_has_text(&sp[CST_SEC_DECISIONS])
                       || cst_span_has_text(&sp[CST_SEC_ACTIONS])
-                      || cst_span_has_text(&sp[CST_SEC_NEXT]);
+                      || cst_span_has_text(&sp[CST_SEC_NEXT])
+                      || cst_span_has_text(&sp[CST_SEC_GOAL_REACHED]);
+    if (sp[CST_SEC_GOAL_REACHED].present)
+        ev->goal_reached = cst_outcome_parse(sp[CST_SEC_GOAL_REACHED].text,
+                                             sp[CST_SEC_GOAL_REACHED].len);
     if (sp[CST_SEC_AGENDA].present) {
         st = cst_agenda_parse(sp[CST_SEC_AGENDA].text, sp[CST_SEC_AGENDA].len,
                               &ev->agenda);

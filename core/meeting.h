@@ -16,6 +16,7 @@
 #include "agenda.h"
 #include "actions.h"
 #include "occur.h"
+#include "outcome.h"
 
 typedef struct cst_participant {
     char *addr;     /* lower-cased, without "mailto:" */
@@ -53,6 +54,7 @@ typedef struct cst_event {
     int has_minutes;            /* minutes or one of their parts hold text */
     int has_materials;          /* materials text or an ATTACH */
     int has_goal;               /* a goal section with text */
+    cst_outcome goal_reached;   /* the minutes' goal-reached line */
 } cst_event;
 
 typedef struct cst_object cst_object;

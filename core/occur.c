@@ -35,6 +35,13 @@ typedef struct walk {
     int truncated;      /* a budget ended the walk before it was done */
     int has_next, has_last;
     cst_occurrence next, last;
+    /* cst_occur_range(): the jumps aim at jump_ref (else at now), and
+     * every occurrence starting in [list_from, now) goes into list */
+    time_t jump_ref;
+    cst_occurrence *list;
+    size_t n_list, max_list;
+    int list_full;
+    time_t list_from;
 } walk;
 
 static cst_status tarray_push(tarray *a, time_t t)
@@ -101,6 +108,14 @@ static int consider(walk *w, time_t start, time_t end)
         return 0;
     if (end < start)
         end = start;
+    if (w->list != NULL && start >= w->list_from && start < w->now) {
+        if (w->n_list < w->max_list) {
+            w->list[w->n_list].start = start;
+            w->list[w->n_list++].end = end;
+        } else {
+            w->list_full = 1;
+        }
+    }
     if (start >= w->now && (!w->has_next || start < w->next.start)) {
         w->has_next = 1;
         w->next.start = start;
@@ -412,8 +427,8 @@ static void walk_rrule(icalcomponent *vevent, walk *w, struct icaltimetype t0,
     rule = icalproperty_get_rrule(p);
     if (rule.freq == ICAL_NO_RECURRENCE)
         return;
-    jump = jump_days(&rule, t0, start0, w->now, dur, w->zone);
-    secs = jump > 0 ? 0 : jump_secs(&rule, start0, w->now, dur, w->zone);
+    jump = jump_days(&rule, t0, start0, w->jump_ref, dur, w->zone);
+    secs = jump > 0 ? 0 : jump_secs(&rule, start0, w->jump_ref, dur, w->zone);
     /* when everything after the jump is excluded, the last occurrence
      * lies before it: walk again from DTSTART (next/last only improve) */
     if (!walk_from(w, rule, t0, jump, secs, start0, dur) &&
@@ -444,10 +459,11 @@ static time_t event_length(icalcomponent *vcal, icalcomponent *vevent,
     return 0;
 }
 
-cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
-                          time_t now, const time_t *skip, size_t n_skip,
-                          int *has_next, cst_occurrence *next, int *has_last,
-                          cst_occurrence *last)
+/* Walks the occurrences of vevent with w set up by the caller (now,
+ * jump_ref, list); frees what the walk allocated. */
+static cst_status run_walk(walk *wp, icalcomponent *vcal,
+                           icalcomponent *vevent, const time_t *skip,
+                           size_t n_skip)
 {
     icaltimezone *utc = icaltimezone_get_utc_timezone();
     struct icaltimetype t0;
@@ -455,12 +471,8 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
     icalvalue *v;
     time_t start0, dur;
     cst_status st;
-    walk w;
+    walk w = *wp;
 
-    memset(&w, 0, sizeof(w));
-    w.now = now;
-    *has_next = 0;
-    *has_last = 0;
     if (vevent == NULL) {
         st = CST_ERR_PARSE;
         goto done;
@@ -507,17 +519,79 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
         st = CST_ERR_TOO_LARGE;
         goto done;
     }
+done:
+    free(w.ex.v);
+    free(w.ex_dates.v);
+    free(w.skip.v);
+    w.ex.v = w.ex_dates.v = w.skip.v = NULL;
+    *wp = w;
+    return st;
+}
+
+cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
+                          time_t now, const time_t *skip, size_t n_skip,
+                          int *has_next, cst_occurrence *next, int *has_last,
+                          cst_occurrence *last)
+{
+    cst_status st;
+    walk w;
+
+    memset(&w, 0, sizeof(w));
+    w.now = now;
+    w.jump_ref = now;
+    *has_next = 0;
+    *has_last = 0;
+    st = run_walk(&w, vcal, vevent, skip, n_skip);
+    if (st != CST_OK)
+        return st;
     *has_next = w.has_next;
     *has_last = w.has_last;
     if (w.has_next && next != NULL)
         *next = w.next;
     if (w.has_last && last != NULL)
         *last = w.last;
-done:
-    free(w.ex.v);
-    free(w.ex_dates.v);
-    free(w.skip.v);
-    return st;
+    return CST_OK;
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const cst_occurrence *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+cst_status cst_occur_range(icalcomponent *vcal, icalcomponent *vevent,
+                           time_t from, time_t to, const time_t *skip,
+                           size_t n_skip, cst_occurrence *out, size_t max,
+                           size_t *n, int *full)
+{
+    cst_status st;
+    size_t i, k;
+    walk w;
+
+    *n = 0;
+    *full = 0;
+    memset(&w, 0, sizeof(w));
+    w.now = to;         /* the walk stops at the first start >= to */
+    w.jump_ref = from;  /* and starts shortly before from */
+    w.list = out;
+    w.max_list = max;
+    w.list_from = from;
+    st = run_walk(&w, vcal, vevent, skip, n_skip);
+    if (st != CST_OK)
+        return st;
+    /* in time order, once each (a second walk from DTSTART may repeat
+     * what the first one saw) */
+    if (w.n_list > 1)
+        qsort(out, w.n_list, sizeof(*out), cmp_occ);
+    for (i = 0, k = 0; i < w.n_list; i++) {
+        if (k > 0 && out[k - 1].start == out[i].start)
+            continue;
+        out[k++] = out[i];
+    }
+    *n = k;
+    *full = w.list_full;
+    return CST_OK;
 }
 
 int cst_recur_by_count(const short *a, int size)

@@ -59,6 +59,21 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
                           int *has_last, cst_occurrence *last);
 
 /*
+ * The occurrences of a VEVENT that start in [from, to), in time order,
+ * each once: the same recurrence set, exclusions and budgets as
+ * cst_occur_find() (whose walk it is, started shortly before from where
+ * the rule allows it, and stopped at the first start >= to).  At most max
+ * go into out; *full is set when there were more.
+ *
+ * Returns CST_OK with *n set; the errors of cst_occur_find() (then *n is
+ * 0).
+ */
+cst_status cst_occur_range(icalcomponent *vcal, icalcomponent *vevent,
+                           time_t from, time_t to, const time_t *skip,
+                           size_t n_skip, cst_occurrence *out, size_t max,
+                           size_t *n, int *full);
+
+/*
  * Checks the RRULE of vevent before anything walks it: a rule that names
  * more than CST_MAX_RECUR_PER_DAY instants a day (FREQ=SECONDLY or
  * MINUTELY, BYMINUTE and BYSECOND lists) is no meeting and would cost

@@ -105,9 +105,7 @@ static const char *const outcome_verbs[] = {
     "finalise", "publish", "produce", "确定", "决定", "批准", "通过",
     "确认", "输出", "形成", NULL};
 
-/* Returns 1 when the goal starts with an activity verb and names no
- * outcome (spec section 3, goal-vague). */
-static int goal_is_vague(const char *text, size_t len)
+int cst_goal_is_vague(const char *text, size_t len)
 {
     size_t k, n, m;
     const char *s;
@@ -145,6 +143,24 @@ static int goal_is_vague(const char *text, size_t len)
     return 1;
 }
 
+int cst_agenda_overruns(const cst_event *ev, const cst_policy *p,
+                        time_t start, time_t end, long *need, long *length)
+{
+    long sum = 0;
+    int any_minutes = 0;
+    size_t i;
+
+    for (i = 0; i < ev->agenda.n; i++) {
+        if (ev->agenda.items[i].minutes >= 0) {
+            sum += ev->agenda.items[i].minutes;
+            any_minutes = 1;
+        }
+    }
+    *need = sum + p->buffer_minutes;
+    *length = (long)(end - start) / 60;
+    return any_minutes && *need > *length;
+}
+
 /* ---- before the meeting ----------------------------------------------- */
 
 static cst_status check_before(occ_ctx *c)
@@ -154,8 +170,7 @@ static cst_status check_before(occ_ctx *c)
     cst_status st = CST_OK;
     cst_finding *f;
     time_t agenda_due, materials_due, sent;
-    long sum = 0, length;
-    int any_minutes = 0;
+    long sum = 0, length = 0;
     size_t i;
 
     agenda_due = cst_add_local_days(c->start, ev->zone, -p->agenda_min_days);
@@ -194,7 +209,7 @@ static cst_status check_before(occ_ctx *c)
     }
     if (!ev->has_goal) {
         add(c, CST_RULE_GOAL_MISSING, &st);
-    } else if (goal_is_vague(ev->sections.sec[CST_SEC_GOAL].text,
+    } else if (cst_goal_is_vague(ev->sections.sec[CST_SEC_GOAL].text,
                              ev->sections.sec[CST_SEC_GOAL].len)
                && (f = add(c, CST_RULE_GOAL_VAGUE, &st))) {
         const cst_span *g = &ev->sections.sec[CST_SEC_GOAL];
@@ -224,16 +239,9 @@ static cst_status check_before(occ_ctx *c)
             set_text(f, it->owner);
         }
     }
-    for (i = 0; i < ev->agenda.n; i++) {
-        if (ev->agenda.items[i].minutes >= 0) {
-            sum += ev->agenda.items[i].minutes;
-            any_minutes = 1;
-        }
-    }
-    length = (long)(c->end - c->start) / 60;
-    if (any_minutes && sum + p->buffer_minutes > length
+    if (cst_agenda_overruns(ev, p, c->start, c->end, &sum, &length)
         && (f = add(c, CST_RULE_AGENDA_OVERRUN, &st))) {
-        f->n1 = sum + p->buffer_minutes;
+        f->n1 = sum;
         f->n2 = length;
     }
     return st;

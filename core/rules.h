@@ -44,6 +44,16 @@ cst_status cst_check(const cst_object *o, const cst_policy *policy,
                      time_t now, cst_findings *out);
 void cst_findings_fini(cst_findings *f);
 
+/* Returns 1 when the goal text starts with an activity verb and names no
+ * outcome (spec section 3, goal-vague). */
+int cst_goal_is_vague(const char *text, size_t len);
+
+/* Returns 1 when the agenda of ev, with the policy's buffer, needs more
+ * than the occurrence start..end (spec section 3, agenda-overrun); sets
+ * *need (item minutes + buffer) and *length (the slot, minutes). */
+int cst_agenda_overruns(const cst_event *ev, const cst_policy *p,
+                        time_t start, time_t end, long *need, long *length);
+
 /* Returns the worst mode among the findings (CST_MODE_OFF when none). */
 cst_mode cst_findings_worst(const cst_findings *f);
 

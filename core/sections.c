@@ -37,9 +37,15 @@ static const heading headings[] = {
     {"objective", CST_SEC_GOAL},
     {"purpose", CST_SEC_GOAL},
     {"goals", CST_SEC_GOAL},
+    {"goal reached", CST_SEC_GOAL_REACHED},
+    {"goal achieved", CST_SEC_GOAL_REACHED},
     {"goal", CST_SEC_GOAL},
+    {"会议目标达成情况", CST_SEC_GOAL_REACHED},
+    {"会议目标达成", CST_SEC_GOAL_REACHED},
     {"会议目标", CST_SEC_GOAL},
     {"会议目的", CST_SEC_GOAL},
+    {"目标达成情况", CST_SEC_GOAL_REACHED},
+    {"目标达成", CST_SEC_GOAL_REACHED},
     {"目标", CST_SEC_GOAL},
     {"meeting agenda", CST_SEC_AGENDA},
     {"agenda", CST_SEC_AGENDA},
@@ -81,6 +87,7 @@ static const heading headings[] = {
     {"next meeting", CST_SEC_NEXT},
     {"下次会议时间", CST_SEC_NEXT},
     {"下次会议", CST_SEC_NEXT},
+    {"outcome", CST_SEC_GOAL_REACHED},
 };
 
 #define N_HEADINGS (sizeof(headings) / sizeof(headings[0]))
@@ -309,7 +316,7 @@ cst_status cst_sections_parse(const char *text, size_t len, cst_sections *out)
         if (!match_heading(line, ll, &kind, &body))
             continue;
         if ((kind == CST_SEC_DECISIONS || kind == CST_SEC_ACTIONS ||
-             kind == CST_SEC_NEXT) &&
+             kind == CST_SEC_NEXT || kind == CST_SEC_GOAL_REACHED) &&
             !seen_minutes)
             continue;
         if (kind == CST_SEC_MINUTES)

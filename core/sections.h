@@ -15,6 +15,7 @@ typedef enum cst_section_kind {
     CST_SEC_DECISIONS,  /* inside minutes */
     CST_SEC_ACTIONS,    /* inside minutes */
     CST_SEC_NEXT,       /* inside minutes: next meeting */
+    CST_SEC_GOAL_REACHED, /* inside minutes: goal reached (outcome.h) */
     CST_SEC__COUNT
 } cst_section_kind;
 
@@ -45,8 +46,8 @@ typedef struct cst_sections {
  * Splits text (the unescaped DESCRIPTION) into sections.  A heading is a
  * line holding one of the headings of spec section 2 (case-insensitive;
  * wrapped in '#' or '**'; ending in ':' or '：'); text may follow on the
- * same line after the colon.  The decisions, action-item and next-meeting
- * headings count only after a minutes heading.  When a heading occurs
+ * same line after the colon.  The decisions, action-item, next-meeting
+ * and goal-reached headings count only after a minutes heading.  When a heading occurs
  * twice, the first one wins.  Text before the first heading belongs to no
  * section.
  *

@@ -70,6 +70,11 @@ static const struct heading_case {
     {"Meeting minutes:", CST_SEC_MINUTES, "BODY"},
     {"纪要", CST_SEC_MINUTES, "BODY"},
     {"## 会议纪要", CST_SEC_MINUTES, "BODY"},
+    /* outside the minutes the goal-reached headings are text; their
+     * words must not open a goal section either */
+    {"Goal reached: yes", -1, NULL},
+    {"目标达成：是", -1, NULL},
+    {"Outcome: done", -1, NULL},
     /* not headings */
     {"Agenda items are below", -1, NULL},
     {"Goalkeeper: Li", -1, NULL},
@@ -196,6 +201,27 @@ static const struct doc_case {
     /* 11: Pre-reads, Actions, 待办, 决议事项, 下次会议 */
     {"Pre-reads\nr\n纪要\n决议事项\nd\n待办\nt\n下次会议\nn",
      {"(absent)", "(absent)", "r", "", "d", "t", "n"}},
+    /* 12: goal reached inside the minutes ends the action items */
+    {"Goal: decide\nMinutes\nm\nAction items\n- Li to call\n"
+     "Goal reached: partly\nNext meeting: 7/7\n",
+     {"decide", "(absent)", "(absent)", "m", "(absent)", "- Li to call",
+      "7/7", "partly"}},
+    /* 13: Chinese, the value on the next line, 目标达成情况 */
+    {"会议目标：确定预算\n纪要\n行动项：\n1. 王五负责整理\n"
+     "**目标达成情况**：\n部分\n",
+     {"确定预算", "(absent)", "(absent)", "", "(absent)", "1. 王五负责整理",
+      "(absent)", "部分"}},
+    /* 14: Outcome, 目标达成 */
+    {"Minutes:\nOutcome: yes\n",
+     {"(absent)", "(absent)", "(absent)", "", "(absent)", "(absent)",
+      "(absent)", "yes"}},
+    {"纪要：好\n目标达成：否\n行动项\n- x\n",
+     {"(absent)", "(absent)", "(absent)", "好", "(absent)", "- x",
+      "(absent)", "否"}},
+    /* 16: before the minutes it is no heading and ends nothing */
+    {"Goal: g\nGoal reached: yes\nMinutes\nm\n",
+     {"g\nGoal reached: yes", "(absent)", "(absent)", "m", "(absent)",
+      "(absent)", "(absent)", "(absent)"}},
 };
 
 static void test_docs(void)
@@ -210,8 +236,9 @@ static void test_docs(void)
         tap_int(cst_sections_parse(tc->in, strlen(tc->in), &s), CST_OK,
                 "doc[%zu]: status", i);
         for (k = 0; k < CST_SEC__COUNT; k++)
-            tap_str(span_str(&s.sec[k]), tc->want[k], "doc[%zu]: section %d", i,
-                    k);
+            tap_str(span_str(&s.sec[k]),
+                    tc->want[k] ? tc->want[k] : "(absent)",
+                    "doc[%zu]: section %d", i, k);
     }
 }
 
