@@ -6,7 +6,9 @@
  * response and the connection is free).  Every write carries the client's own Authorization header,
  * so the backend applies its own access rules; a task is created with
  * If-None-Match: *, and an existing one is re-read, merged (the owner's
- * progress stays) and written back with If-Match, up to three times.
+ * progress stays) and written back with If-Match, up to three times --
+ * all through the follow-up engine's conditional update
+ * (steward/update.h), the one the sweep uses.
  */
 #include "plugin/taskwriter.h"
 
@@ -21,6 +23,7 @@
 #include "http_protocol.h"
 
 #include "caldav/caldav.h"
+#include "core/icaltext.h"
 #include "core/tasks.h"
 #include "steward/store.h"
 #include "steward/taskedit.h"
@@ -49,6 +52,9 @@ typedef struct cs_job {
     apr_time_t first, not_before;
     int tries;
     char last_error[256];
+    /* task i of the meeting is there (written, up to date, or refused
+     * for good): not named again when the rest are logged */
+    unsigned char done[CS_MAX_TASKS_WRITTEN];
 } cs_job;
 
 /* 1 when the handle's last exchange got no answer at all (refused,
@@ -222,7 +228,7 @@ done:
  * (the backend unreachable or busy): the job is run again later -- the
  * tasks already written are then up to date, nothing is doubled.
  */
-static int run_job(cs_job *j)
+static int run_job(cs_job *j, apr_time_t deadline)
 {
     cst_task_list list = {NULL, 0, 0};
     cst_tasks_in in;
@@ -250,6 +256,20 @@ static int run_job(cs_job *j)
     memset(&opts, 0, sizeof(opts));
     opts.authorization = j->auth;
     opts.timeout_ms = CS_TASK_TIMEOUT_MS;
+    if (deadline != 0) {
+        /* Apache is stopping: no request outlasts the stop time */
+        apr_time_t left = deadline - apr_time_now();
+
+        if (left < apr_time_from_msec(100)) {
+            again = 1;
+            goto done;
+        }
+        if (apr_time_as_msec(left) < opts.timeout_ms)
+            opts.timeout_ms = (long)apr_time_as_msec(left);
+        opts.connect_timeout_ms = opts.timeout_ms < CST_DAV_CONNECT_TIMEOUT_MS
+                                      ? opts.timeout_ms
+                                      : 0;
+    }
     dav = cst_dav_new(&opts, &err);
     if (dav == NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
@@ -268,10 +288,18 @@ static int run_job(cs_job *j)
         uids[i] = list.v[i].uid;
     cst_stw_tasks_prefetch(dav, collection, uids, i, pre, &items);
     for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
+        if (j->done[i])
+            continue; /* written by an earlier try */
+        if (deadline != 0 && apr_time_now() >= deadline) {
+            again = 1; /* the stop time is over: logged */
+            break;
+        }
         if (write_one(j, dav, collection, &list.v[i], pre[i]) > 0) {
             again = 1;
             if (cst_dav_last_status(dav) == 0)
                 break; /* not reachable: the others would not be either */
+        } else {
+            j->done[i] = 1;
         }
     }
     if (list.n > CS_MAX_TASKS_WRITTEN && j->tries == 0)
@@ -291,9 +319,12 @@ done:
  * One worker thread per child writes the queued meetings' tasks, oldest
  * first; a job the backend could not take is run again after a backoff
  * (1 s, doubling, at most CS_RETRY_MAX_S), for at most CS_DELIVERY_MAX_S.
- * At most CS_QUEUE_MAX jobs wait; past that, or past the time, or when
- * the child stops with jobs left, a log line names the meeting (never
- * the credentials), and the next save of it or the sweep writes them.   */
+ * At most CS_QUEUE_MAX jobs wait; past that, or past the time, a log
+ * line names the meeting.  When the child stops, every job left gets one
+ * more try, all within CS_STOP_MAX_S of the stop (each request's timeout
+ * cut to what is left); then one line per meeting (CS015: its URL and
+ * UID, the UIDs of the tasks not yet written, never the credentials)
+ * says the next save of it or the sweep writes them.                    */
 
 typedef struct cs_queue {
     apr_pool_t *pool;
@@ -303,18 +334,77 @@ typedef struct cs_queue {
     cs_job *head, *tail;
     int n;
     int stopping;
+    apr_time_t stop_at; /* when the child began to stop */
     int running;
     server_rec *s;
 } cs_queue;
 
 static cs_queue *queue; /* the child's; set once in child_init */
 
+/* The UID of the first VEVENT of body, for the log; "-" when none. */
+static const char *meeting_uid(cs_job *j)
+{
+    cst_icaltext t;
+    cst_error err = {0, ""};
+    const char *uid = "-";
+    char *v;
+    int comp, prop;
+
+    memset(&t, 0, sizeof(t));
+    if (cst_icaltext_scan(j->body, j->len, &t, &err) != CST_OK)
+        goto done;
+    comp = cst_icaltext_nth_comp(&t, "VEVENT", 0);
+    prop = comp < 0 ? -1 : cst_icaltext_find_prop(&t, comp, "UID", 0);
+    if (prop >= 0 && (v = cst_icaltext_value(&t, (size_t)prop)) != NULL) {
+        uid = ap_escape_logitem(j->pool, v);
+        free(v);
+    }
+done:
+    cst_icaltext_fini(&t);
+    return uid;
+}
+
+/* The UIDs of the meeting's tasks not known to be there, comma
+ * separated; "-" when none could be built. */
+static const char *pending_tasks(cs_job *j)
+{
+    cst_task_list list = {NULL, 0, 0};
+    cst_tasks_in in;
+    cst_error err = {0, ""};
+    const char *out = NULL;
+    size_t i;
+
+    memset(&in, 0, sizeof(in));
+    in.policy = j->policy;
+    in.now = j->now;
+    in.tr = cst_catalog_translate;
+    in.tr_ctx = j->catalog;
+    in.organizer_user = j->user;
+    if (cst_tasks_build(j->body, j->len, &in, &list, &err) == CST_OK) {
+        for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
+            if (j->done[i])
+                continue;
+            out = out == NULL ? apr_pstrdup(j->pool, list.v[i].uid)
+                              : apr_pstrcat(j->pool, out, ",",
+                                            list.v[i].uid, NULL);
+        }
+    }
+    cst_task_list_fini(&list);
+    return out != NULL ? out : "-";
+}
+
+/* One line per meeting whose tasks are given up (never the
+ * credentials): the meeting's URL and UID and the tasks' UIDs, for the
+ * administrator; the next save of the meeting or the sweep writes them.
+ * Frees the job. */
 static void drop_job(cs_job *j, const char *why)
 {
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
-                 "calsteward: CS015 %s: tasks not written (%s%s%s); the "
-                 "next save of the meeting or the sweep writes them",
-                 j->uri, why, j->last_error[0] ? ": " : "", j->last_error);
+                 "calsteward: CS015 %s: meeting %s: tasks %s not written "
+                 "(%s%s%s); the next save of the meeting or the sweep "
+                 "writes them",
+                 j->uri, meeting_uid(j), pending_tasks(j), why,
+                 j->last_error[0] ? ": " : "", j->last_error);
     apr_pool_destroy(j->pool);
 }
 
@@ -322,7 +412,7 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *thd, void *data)
 {
     cs_queue *q = data;
     cs_job *j, *prev;
-    apr_time_t now, wait;
+    apr_time_t now, wait, deadline;
 
     (void)thd;
     apr_thread_mutex_lock(q->lock);
@@ -352,9 +442,18 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *thd, void *data)
             q->tail = prev;
         q->n--;
         j->next = NULL;
+        /* stopping: one more try each, all within CS_STOP_MAX_S */
+        deadline = q->stopping
+                       ? q->stop_at + apr_time_from_sec(CS_STOP_MAX_S)
+                       : 0;
         apr_thread_mutex_unlock(q->lock);
 
-        if (run_job(j) == 0) {
+        if (deadline != 0 && apr_time_now() >= deadline) {
+            drop_job(j, "Apache stopped");
+            apr_thread_mutex_lock(q->lock);
+            continue;
+        }
+        if (run_job(j, deadline) == 0) {
             apr_pool_destroy(j->pool);
         } else if (apr_time_now() - j->first
                    > apr_time_from_sec(CS_DELIVERY_MAX_S)) {
@@ -406,6 +505,7 @@ static apr_status_t stop_queue(void *data)
 
     apr_thread_mutex_lock(q->lock);
     q->stopping = 1;
+    q->stop_at = apr_time_now();
     apr_thread_cond_broadcast(q->cond);
     apr_thread_mutex_unlock(q->lock);
     apr_thread_join(&rv, q->thread);
@@ -468,7 +568,7 @@ void cs_write_tasks(request_rec *r, const cs_dir_conf *dc, const char *body,
     j->now = apr_time_sec(r->request_time);
     j->first = j->not_before = apr_time_now();
     if (q == NULL) {
-        run_job(j); /* no queue: as before, after the response */
+        run_job(j, 0); /* no queue: as before, after the response */
         apr_pool_destroy(p);
         return;
     }
