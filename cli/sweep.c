@@ -48,7 +48,7 @@
 #define EXIT_FAILED 1
 #define SWEEP_MAX_BODY (256u * 1024u * 1024u)
 
-/* cst_state_item.seen: 1 listed this run, 2 on the fetch list, 3 written
+/* cli_state_item.seen: 1 listed this run, 2 on the fetch list, 3 written
  * by this run */
 #define WRITTEN 3
 
@@ -59,7 +59,7 @@ typedef struct col_stats {
 typedef struct collection {
     char *url;
     unsigned components;
-    cst_state st;
+    cli_state st;
     int failed;
     int is_tasks;    /* where new tasks go */
     int is_owner;    /* an owner's task list (owner-tasks) */
@@ -139,7 +139,7 @@ static void progress(sweep *s, const collection *c)
 
 static int add_fetch(collection *c, const char *url)
 {
-    cst_state_item *it = cst_state_put(&c->st, url);
+    cli_state_item *it = cli_state_put(&c->st, url);
     char **nv;
 
     if (it == NULL)
@@ -188,7 +188,7 @@ static void show_update(void *ctx, int create, const char *url,
 
 /* ---- phase 1: what needs a look --------------------------------------- */
 
-static void mark_seen(cst_state_item *it, void *ctx)
+static void mark_seen(cli_state_item *it, void *ctx)
 {
     (void)ctx;
     it->seen = 0;
@@ -200,7 +200,7 @@ typedef struct gone_ctx {
     int oom;
 } gone_ctx;
 
-static void collect_unseen(cst_state_item *it, void *ctx)
+static void collect_unseen(cli_state_item *it, void *ctx)
 {
     gone_ctx *g = ctx;
 
@@ -232,28 +232,28 @@ static int apply_listing(collection *c, const cst_dav_items *list,
     gone_ctx g = {NULL, 0, 0, 0};
     size_t i;
 
-    cst_state_each(&c->st, mark_seen, NULL);
+    cli_state_each(&c->st, mark_seen, NULL);
     for (i = 0; i < list->n; i++) {
         const cst_dav_item *m = &list->v[i];
-        cst_state_item *it;
+        cli_state_item *it;
 
         if (m->status == 404)
             continue;
-        it = cst_state_get(&c->st, m->url);
+        it = cli_state_get(&c->st, m->url);
         if (it != NULL && etag_eq(it->etag, m->etag)) {
             it->seen = 1;
             continue;
         }
         if (only_record) {
-            it = cst_state_put(&c->st, m->url);
-            if (it == NULL || !cst_state_set_str(&it->etag, m->etag))
+            it = cli_state_put(&c->st, m->url);
+            if (it == NULL || !cli_state_set_str(&it->etag, m->etag))
                 return 0;
             it->seen = 1;
         } else if (!add_fetch(c, m->url)) {
             return 0;
         }
     }
-    cst_state_each(&c->st, collect_unseen, &g);
+    cli_state_each(&c->st, collect_unseen, &g);
     for (i = 0; i < g.n; i++) {
         char *href = strdup(g.v[i]);
 
@@ -261,7 +261,7 @@ static int apply_listing(collection *c, const cst_dav_items *list,
             g.oom = 1;
             break;
         }
-        cst_state_del(&c->st, href);
+        cli_state_del(&c->st, href);
         free(href);
     }
     free(g.v);
@@ -325,10 +325,10 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
         } else {
             for (i = 0; i < it.n; i++) {
                 const cst_dav_item *m = &it.v[i];
-                cst_state_item *si = cst_state_get(&c->st, m->url);
+                cli_state_item *si = cli_state_get(&c->st, m->url);
 
                 if (m->status == 404) {
-                    cst_state_del(&c->st, m->url);
+                    cli_state_del(&c->st, m->url);
                     continue;
                 }
                 if (si != NULL && etag_eq(si->etag, m->etag))
@@ -340,7 +340,7 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
             }
         }
         if (it.sync_token != NULL &&
-            !cst_state_set_str(&c->st.token, it.sync_token)) {
+            !cli_state_set_str(&c->st.token, it.sync_token)) {
             cst_dav_items_fini(&it);
             return CST_ERR_NOMEM;
         }
@@ -363,7 +363,7 @@ typedef struct due_ctx {
     int oom;
 } due_ctx;
 
-static void collect_due(cst_state_item *it, void *ctx)
+static void collect_due(cli_state_item *it, void *ctx)
 {
     due_ctx *d = ctx;
 
@@ -415,7 +415,7 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
         }
         cst_dav_items_fini(&list);
     }
-    if (!cst_state_set_str(&c->st.ctag, info.ctag)) {
+    if (!cli_state_set_str(&c->st.ctag, info.ctag)) {
         st = CST_ERR_NOMEM;
         goto done;
     }
@@ -473,9 +473,9 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
         if (st != CST_OK)
             goto done;
         for (i = 0; i < list.n; i++) {
-            cst_state_item *it = cst_state_get(&c->st, list.v[i].url);
+            cli_state_item *it = cli_state_get(&c->st, list.v[i].url);
 
-            if ((it == NULL || it->kind != CST_ITEM_MEETING ||
+            if ((it == NULL || it->kind != CLI_ITEM_MEETING ||
                  !etag_eq(it->etag, list.v[i].etag)) &&
                 !add_fetch(c, list.v[i].url)) {
                 cst_dav_items_fini(&list);
@@ -490,7 +490,7 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
     due.c = c;
     due.now = s->now;
     due.oom = 0;
-    cst_state_each(&c->st, collect_due, &due);
+    cli_state_each(&c->st, collect_due, &due);
     st = due.oom ? CST_ERR_NOMEM : CST_OK;
 done:
     cst_dav_colinfo_fini(&info);
@@ -533,7 +533,7 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
     cst_stw_update u;
     cst_stw_result res;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
 
     if (tc == NULL)
         return 0;
@@ -549,7 +549,7 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
     memset(&u, 0, sizeof(u));
     u.url = url;
     /* the task collection's state lists every member it holds */
-    u.known_absent = cst_state_get(&tc->st, url) == NULL;
+    u.known_absent = cli_state_get(&tc->st, url) == NULL;
     u.may_create = 1;
     u.edit = cst_stw_task_edit_fn;
     u.edit_ctx = &edit;
@@ -559,10 +559,10 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
     }
     switch (cst_stw_update_run(s->dav, &u, &res, &err)) {
     case CST_STW_UNCHANGED:
-        it = cst_state_put(&tc->st, url); /* up to date */
+        it = cli_state_put(&tc->st, url); /* up to date */
         if (it != NULL) {
-            cst_state_set_str(&it->etag, res.etag);
-            it->kind = CST_ITEM_TASK;
+            cli_state_set_str(&it->etag, res.etag);
+            it->kind = CLI_ITEM_TASK;
             it->next = edit.state.next_check;
         }
         goto done;
@@ -570,10 +570,10 @@ static int write_task_in(sweep *s, collection *from, const cst_task *t,
         from->stats.tasks_written++;
         if (res.shown)
             goto done;
-        it = cst_state_put(&tc->st, url);
+        it = cli_state_put(&tc->st, url);
         if (it != NULL) {
-            cst_state_set_str(&it->etag, res.etag);
-            it->kind = CST_ITEM_TASK;
+            cli_state_set_str(&it->etag, res.etag);
+            it->kind = CLI_ITEM_TASK;
             it->next = edit.state.next_check;
             it->seen = WRITTEN; /* flagged already: not again from an
                                    older copy in the second pass */
@@ -594,10 +594,10 @@ failed:
     from->stats.errors++;
     ret = -1;
     if (url != NULL) {
-        it = cst_state_put(&tc->st, url);
+        it = cli_state_put(&tc->st, url);
         if (it != NULL) {
-            cst_state_set_str(&it->etag, "");
-            it->kind = CST_ITEM_TASK;
+            cli_state_set_str(&it->etag, "");
+            it->kind = CLI_ITEM_TASK;
             it->next = s->now; /* again next run */
         }
     }
@@ -672,7 +672,7 @@ static int owner_collection(sweep *s, const char *addr, collection **out,
     if (!c->is_owner && c->st.path == NULL) {
         /* first seen in this run: its state, for what it holds */
         c->is_owner = 1;
-        if (cst_state_load(s->dir, c->url, &c->st, err) != CST_OK) {
+        if (cli_state_load(s->dir, c->url, &c->st, err) != CST_OK) {
             warn(s, "%s", err->msg);
             if (c->st.path == NULL) {
                 c->refused = 1;
@@ -753,7 +753,7 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     cst_task_list list = {NULL, 0, 0};
     cst_meeting_schedule final;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
     time_t next = sched->next_check;
     int wrote = 0, task_failed = 0;
 
@@ -787,7 +787,7 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
         cur_etag = res.etag;
         break;
     case CST_STW_GONE:
-        cst_state_del(&c->st, url);
+        cli_state_del(&c->st, url);
         goto out; /* deleted meanwhile: nothing to do */
     default:
         if (res.edit_failed) {
@@ -821,12 +821,12 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     if (!wrote && c->stats.tasks_written == written_before && !task_failed)
         c->stats.unchanged++;
 record:
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
         /* a task that could not be written is written by a later run:
          * the meeting is looked at again then, whatever the sync says */
-        cst_state_set_str(&it->etag, task_failed ? "" : cur_etag);
-        it->kind = CST_ITEM_MEETING;
+        cli_state_set_str(&it->etag, task_failed ? "" : cur_etag);
+        it->kind = CLI_ITEM_MEETING;
         it->next = task_failed ? s->now : next;
     }
     goto out;
@@ -834,10 +834,10 @@ failed:
     warn(s, _("%s not written: %s"), url,
          err.msg[0] ? err.msg : strerror(ENOMEM));
     c->stats.errors++;
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, "");
-        it->kind = CST_ITEM_MEETING;
+        cli_state_set_str(&it->etag, "");
+        it->kind = CLI_ITEM_MEETING;
         it->next = s->now; /* again next run */
     }
 out:
@@ -873,9 +873,9 @@ static void handle_task(sweep *s, collection *c, const char *url,
     cst_stw_result res;
     followup_ctx f;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
 
-    it = cst_state_get(&c->st, url);
+    it = cli_state_get(&c->st, url);
     if (it != NULL && it->seen == WRITTEN)
         return; /* a meeting of this run wrote it, flag and all */
     memset(&f, 0, sizeof(f));
@@ -902,7 +902,7 @@ static void handle_task(sweep *s, collection *c, const char *url,
         cur_etag = res.etag;
         break;
     case CST_STW_GONE:
-        cst_state_del(&c->st, url);
+        cli_state_del(&c->st, url);
         goto out;
     default:
         if (!res.edit_failed)
@@ -911,10 +911,10 @@ static void handle_task(sweep *s, collection *c, const char *url,
         f.ts.ours = 0;
         break;
     }
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, cur_etag);
-        it->kind = f.ts.ours ? CST_ITEM_TASK : CST_ITEM_OTHER;
+        cli_state_set_str(&it->etag, cur_etag);
+        it->kind = f.ts.ours ? CLI_ITEM_TASK : CLI_ITEM_OTHER;
         it->next = f.ts.ours ? f.ts.next_check : 0;
     }
     goto out;
@@ -922,9 +922,9 @@ failed:
     warn(s, _("%s not written: %s"), url,
          err.msg[0] ? err.msg : strerror(ENOMEM));
     c->stats.errors++;
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, "");
+        cli_state_set_str(&it->etag, "");
         it->next = s->now;
     }
 out:
@@ -963,11 +963,11 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
 {
     cst_meeting_schedule sched;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
     int has_event, has_todo;
 
     if (m->status == 404) {
-        cst_state_del(&c->st, m->url);
+        cli_state_del(&c->st, m->url);
         return;
     }
     if (m->data == NULL || m->status < 200 || m->status >= 300) {
@@ -976,9 +976,9 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
         warn(s, "%s: HTTP %d in the multiget; left for the next run", m->url,
              m->status);
         c->stats.errors++;
-        it = cst_state_put(&c->st, m->url);
+        it = cli_state_put(&c->st, m->url);
         if (it != NULL) {
-            cst_state_set_str(&it->etag, "");
+            cli_state_set_str(&it->etag, "");
             it->next = s->now;
         }
         return;
@@ -1009,10 +1009,10 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
     } else if (!meetings) {
         return;
     }
-    it = cst_state_put(&c->st, m->url);
+    it = cli_state_put(&c->st, m->url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, m->etag);
-        it->kind = CST_ITEM_OTHER;
+        cli_state_set_str(&it->etag, m->etag);
+        it->kind = CLI_ITEM_OTHER;
         it->next = 0;
     }
 }
@@ -1069,23 +1069,23 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
         if (st != CST_OK)
             return st;
         for (j = 0; j < n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+            cli_state_item *it = cli_state_get(&c->st, c->fetch[i + j]);
 
             if (it != NULL)
                 it->seen = 0; /* answered: set again below */
         }
         for (j = 0; j < got.n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, got.v[j].url);
+            cli_state_item *it = cli_state_get(&c->st, got.v[j].url);
 
             if (it != NULL)
                 it->seen = 1;
         }
         for (j = 0; j < n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+            cli_state_item *it = cli_state_get(&c->st, c->fetch[i + j]);
 
             if (it != NULL && it->seen == 0) {
                 /* asked for, not answered: again next run */
-                cst_state_set_str(&it->etag, "");
+                cli_state_set_str(&it->etag, "");
                 it->next = s->now;
             }
         }
@@ -1151,7 +1151,7 @@ static void free_collections(sweep *s)
         collection *c = s->col[i];
 
         free(c->url);
-        cst_state_fini(&c->st);
+        cli_state_fini(&c->st);
         cst_dav_items_fini(&c->pre);
         cst_dav_items_fini(&c->later);
         for (j = 0; j < c->nfetch; j++)
@@ -1275,7 +1275,7 @@ static void load_owner_lists(sweep *s)
     size_t n = 0, i;
 
     snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
-    if (cst_state_list_load(path, &lines, &n, &err) != CST_OK) {
+    if (cli_state_list_load(path, &lines, &n, &err) != CST_OK) {
         /* the lists it named would lose their overdue flags if it were
          * written over: kept as it is (and the run fails) until the
          * administrator removes it */
@@ -1317,7 +1317,7 @@ static void save_owner_lists(sweep *s)
         if (c->is_owner && !c->refused && !c->is_tasks)
             lines[n++] = c->url;
     }
-    if (cst_state_list_save(path, lines, n, &err) != CST_OK)
+    if (cli_state_list_save(path, lines, n, &err) != CST_OK)
         warn(s, "%s", err.msg);
     free(lines);
 }
@@ -1386,7 +1386,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
 
         if (c->placeholder)
             continue;
-        if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
+        if (cli_state_load(dir, c->url, &c->st, &err) != CST_OK) {
             warn(s, "%s", err.msg);
             c->failed = 1;
             c->bad_state = 1;
@@ -1428,7 +1428,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         if (c->refused)
             continue;
         if (!c->failed && !s->dry_run) {
-            if (cst_state_save(&c->st, &err) != CST_OK) {
+            if (cli_state_save(&c->st, &err) != CST_OK) {
                 warn(s, "%s", err.msg);
                 c->failed = 1;
             }
