@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "caldav/caldav.h"
+#include "base/xml.h"
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
@@ -991,31 +992,25 @@ cst_status cst_dav_parse_207(const cst_dav *d, const char *method,
     return st;
 }
 
-/* Appends s to buf (of size cap, at *len) with XML escapes; returns 0 when
- * it does not fit or s holds a character XML 1.0 forbids. */
+/* Appends s to buf (of size cap, at *len) with XML escapes (base/xml.h);
+ * returns 0 when it does not fit or s holds a character XML 1.0
+ * forbids. */
 static int xml_escape(char *buf, size_t cap, size_t *len, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        const char *rep = NULL;
-        unsigned char ch = (unsigned char)*s;
-        size_t rl;
+    char *e = cst_xml_escape(s, strlen(s), 0);
+    size_t l;
+    int ok = 0;
 
-        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-            return 0;
-        switch (ch) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        default: break;
-        }
-        rl = rep ? strlen(rep) : 1;
-        if (*len + rl + 1 > cap)
-            return 0;
-        memcpy(buf + *len, rep ? rep : s, rl);
-        *len += rl;
+    if (e == NULL)
+        return 0;
+    l = strlen(e);
+    if (*len + l + 1 <= cap) {
+        memcpy(buf + *len, e, l + 1);
+        *len += l;
+        ok = 1;
     }
-    buf[*len] = '\0';
-    return 1;
+    free(e);
+    return ok;
 }
 
 static int append(char *buf, size_t cap, size_t *len, const char *s)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "caldav/caldav.h"
+#include "base/xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,24 +74,16 @@ static void sb_add(sbuf *b, const char *s)
     sb_addn(b, s, strlen(s));
 }
 
-/* Appends s with XML escapes; returns 0 when s holds a control character
- * XML 1.0 cannot carry. */
+/* Appends s with XML escapes (base/xml.h); returns 0 when s holds a
+ * control character (LF and CR too) XML 1.0 cannot carry. */
 static int sb_add_escaped(sbuf *b, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
+    char *e = cst_xml_escape(s, strlen(s), CST_XML_NO_EOL);
 
-        if (ch < 0x20 && ch != '\t')
-            return 0;
-        if (ch == '&')
-            sb_add(b, "&amp;");
-        else if (ch == '<')
-            sb_add(b, "&lt;");
-        else if (ch == '>')
-            sb_add(b, "&gt;");
-        else
-            sb_addn(b, s, 1);
-    }
+    if (e == NULL)
+        return 0;
+    sb_add(b, e);
+    free(e);
     return 1;
 }
 

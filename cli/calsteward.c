@@ -25,6 +25,7 @@
 #include "core/occur.h"
 #include "core/rules.h"
 #include "core/tasks.h"
+#include "core/util.h"
 
 const char *cli_progname = "calsteward";
 
@@ -81,19 +82,6 @@ static void try_help(void)
 }
 
 /* ---- time ------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long days_from_civil(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /* Reads n digits at *p into *v. */
 static int digits(const char **p, int n, long *v)
@@ -167,7 +155,7 @@ static int parse_instant(const char *s, time_t *out)
     if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23
         || mi > 59 || sec > 60 || oh > 14 || om > 59)
         return 0;
-    *out = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60
+    *out = (time_t)(cst_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60
                     + sec - sign * (oh * 3600 + om * 60));
     return 1;
 }

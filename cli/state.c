@@ -53,7 +53,7 @@ static uint64_t fnv1a(const char *s)
     return fnv1a_add(FNV_BASIS, s, strlen(s));
 }
 
-static void item_free(cst_state_item *it)
+static void item_free(cli_state_item *it)
 {
     if (it == NULL)
         return;
@@ -62,7 +62,7 @@ static void item_free(cst_state_item *it)
     free(it);
 }
 
-int cst_state_set_str(char **field, const char *v)
+int cli_state_set_str(char **field, const char *v)
 {
     char *c = strdup(v != NULL ? v : "");
 
@@ -75,7 +75,7 @@ int cst_state_set_str(char **field, const char *v)
 
 /* ---- the table: linear probing, backward-shift deletion --------------- */
 
-static size_t find_slot(const cst_state *s, const char *href)
+static size_t find_slot(const cli_state *s, const char *href)
 {
     size_t mask = s->nslot - 1, i = (size_t)fnv1a(href) & mask;
 
@@ -84,10 +84,10 @@ static size_t find_slot(const cst_state *s, const char *href)
     return i;
 }
 
-static int grow(cst_state *s)
+static int grow(cli_state *s)
 {
     size_t old = s->nslot, i, n = old ? old * 2 : 64;
-    cst_state_item **ov = s->slot, **nv = calloc(n, sizeof(*nv));
+    cli_state_item **ov = s->slot, **nv = calloc(n, sizeof(*nv));
 
     if (nv == NULL)
         return 0;
@@ -101,16 +101,16 @@ static int grow(cst_state *s)
     return 1;
 }
 
-cst_state_item *cst_state_get(const cst_state *s, const char *href)
+cli_state_item *cli_state_get(const cli_state *s, const char *href)
 {
     if (s->nslot == 0)
         return NULL;
     return s->slot[find_slot(s, href)];
 }
 
-cst_state_item *cst_state_put(cst_state *s, const char *href)
+cli_state_item *cli_state_put(cli_state *s, const char *href)
 {
-    cst_state_item *it = cst_state_get(s, href);
+    cli_state_item *it = cli_state_get(s, href);
     size_t i;
 
     if (it != NULL)
@@ -129,13 +129,13 @@ cst_state_item *cst_state_put(cst_state *s, const char *href)
         item_free(it);
         return NULL;
     }
-    it->kind = CST_ITEM_OTHER;
+    it->kind = CLI_ITEM_OTHER;
     s->slot[i] = it;
     s->n++;
     return it;
 }
 
-void cst_state_del(cst_state *s, const char *href)
+void cli_state_del(cli_state *s, const char *href)
 {
     size_t mask, i, j, k;
 
@@ -160,8 +160,8 @@ void cst_state_del(cst_state *s, const char *href)
     }
 }
 
-void cst_state_each(const cst_state *s,
-                    void (*fn)(cst_state_item *it, void *ctx), void *ctx)
+void cli_state_each(const cli_state *s,
+                    void (*fn)(cli_state_item *it, void *ctx), void *ctx)
 {
     size_t i;
 
@@ -171,7 +171,7 @@ void cst_state_each(const cst_state *s,
     }
 }
 
-void cst_state_reset(cst_state *s)
+void cli_state_reset(cli_state *s)
 {
     size_t i;
 
@@ -188,11 +188,11 @@ void cst_state_reset(cst_state *s)
     s->fresh = 1;
 }
 
-void cst_state_fini(cst_state *s)
+void cli_state_fini(cli_state *s)
 {
     if (s == NULL)
         return;
-    cst_state_reset(s);
+    cli_state_reset(s);
     free(s->path);
     free(s->url);
     memset(s, 0, sizeof(*s));
@@ -226,7 +226,7 @@ static int storable(const char *v)
 /* Parses the lines of buf[0..len) (each ending in '\n', the magic and,
  * for version 2, the end line already checked and cut off).  Returns 1,
  * 0 for a line that is not the format's, -1 when out of memory. */
-static int parse_lines(cst_state *s, char *buf, size_t len)
+static int parse_lines(cli_state *s, char *buf, size_t len)
 {
     char *line = buf, *end = buf + len, *nl, *fld[5];
     int ok = 1;
@@ -247,17 +247,17 @@ static int parse_lines(cst_state *s, char *buf, size_t len)
         } else if (n == 2 && strcmp(fld[0], "mode") == 0) {
             s->ctag_mode = strcmp(fld[1], "ctag") == 0;
         } else if (n == 2 && strcmp(fld[0], "token") == 0) {
-            if (!cst_state_set_str(&s->token, fld[1]))
+            if (!cli_state_set_str(&s->token, fld[1]))
                 ok = -1;
         } else if (n == 2 && strcmp(fld[0], "ctag") == 0) {
-            if (!cst_state_set_str(&s->ctag, fld[1]))
+            if (!cli_state_set_str(&s->ctag, fld[1]))
                 ok = -1;
         } else if (n == 2 && strcmp(fld[0], "window-end") == 0) {
             s->window_end = (time_t)strtoll(fld[1], NULL, 10);
         } else if (n == 5 && strcmp(fld[0], "item") == 0) {
-            cst_state_item *it = cst_state_put(s, fld[4]);
+            cli_state_item *it = cli_state_put(s, fld[4]);
 
-            if (it == NULL || !cst_state_set_str(&it->etag, fld[3])) {
+            if (it == NULL || !cli_state_set_str(&it->etag, fld[3])) {
                 ok = -1;
             } else {
                 it->kind = fld[1][0];
@@ -299,7 +299,7 @@ static size_t check_trailer(const char *buf, size_t len)
 }
 
 /* Reads the whole file of fd into *buf (NUL-terminated), at most
- * CST_STATE_MAX_BYTES.  Returns 0 or an errno value: EFBIG past the cap,
+ * CLI_STATE_MAX_BYTES.  Returns 0 or an errno value: EFBIG past the cap,
  * EINVAL for what is not a regular file. */
 static int read_file(int fd, char **buf, size_t *len)
 {
@@ -315,7 +315,7 @@ static int read_file(int fd, char **buf, size_t *len)
         return errno;
     if (!S_ISREG(sb.st_mode))
         return EINVAL;
-    if (sb.st_size > (off_t)CST_STATE_MAX_BYTES)
+    if (sb.st_size > (off_t)CLI_STATE_MAX_BYTES)
         return EFBIG;
     cap = (size_t)sb.st_size + 64; /* it may grow meanwhile */
     b = malloc(cap);
@@ -323,7 +323,7 @@ static int read_file(int fd, char **buf, size_t *len)
         return ENOMEM;
     for (;;) {
         if (n + 1 == cap) {
-            if (n > CST_STATE_MAX_BYTES) {
+            if (n > CLI_STATE_MAX_BYTES) {
                 free(b);
                 return EFBIG;
             }
@@ -347,7 +347,7 @@ static int read_file(int fd, char **buf, size_t *len)
             break;
         n += (size_t)got;
     }
-    if (n > CST_STATE_MAX_BYTES) {
+    if (n > CLI_STATE_MAX_BYTES) {
         free(b);
         return EFBIG;
     }
@@ -358,7 +358,7 @@ static int read_file(int fd, char **buf, size_t *len)
 }
 
 /* Reads the state file path whole (a regular file, not a link, at most
- * CST_STATE_MAX_BYTES).  CST_OK with *buf NULL when there is none. */
+ * CLI_STATE_MAX_BYTES).  CST_OK with *buf NULL when there is none. */
 static cst_status slurp(const char *path, char **buf, size_t *len,
                         cst_error *err)
 {
@@ -384,13 +384,13 @@ static cst_status slurp(const char *path, char **buf, size_t *len,
         return fail(err, CST_ERR_INVALID, _("%s: not a regular file"), path);
     if (e == EFBIG)
         return fail(err, CST_ERR_TOO_LARGE, _("%s: larger than %u bytes"), path,
-                    CST_STATE_MAX_BYTES);
+                    CLI_STATE_MAX_BYTES);
     if (e != 0)
         return fail(err, CST_ERR_IO, "%s: %s", path, strerror(e));
     return CST_OK;
 }
 
-cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
+cst_status cli_state_load(const char *dir, const char *url, cli_state *s,
                           cst_error *err)
 {
     char path[4096], *buf = NULL;
@@ -426,7 +426,7 @@ cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
         /* never start over on our own: a full re-read would write again
          * what owners deleted since; the collection is left alone and
          * the file kept until the administrator removes it */
-        cst_state_reset(s);
+        cli_state_reset(s);
         s->ctag_mode = 0;
         return fail(err, CST_ERR_INVALID,
                     _("%s: damaged state file (no valid end line): the "
@@ -462,7 +462,7 @@ typedef struct save_ctx {
     int bad;
 } save_ctx;
 
-static void save_item(cst_state_item *it, void *ctx)
+static void save_item(cli_state_item *it, void *ctx)
 {
     save_ctx *c = ctx;
 
@@ -490,7 +490,7 @@ static size_t seal(char *buf, size_t len, size_t room)
     return n > 0 && (size_t)n < room ? len + (size_t)n : 0;
 }
 
-cst_status cst_state_list_save(const char *path, char *const *lines, size_t n,
+cst_status cli_state_list_save(const char *path, char *const *lines, size_t n,
                                cst_error *err)
 {
     char *buf = NULL;
@@ -519,7 +519,7 @@ cst_status cst_state_list_save(const char *path, char *const *lines, size_t n,
     return st;
 }
 
-cst_status cst_state_list_load(const char *path, char ***lines, size_t *n,
+cst_status cli_state_list_load(const char *path, char ***lines, size_t *n,
                                cst_error *err)
 {
     char *buf = NULL, *line, *nl, **v = NULL, **nv;
@@ -618,7 +618,7 @@ static cst_status write_atomic(const char *path, const char *buf, size_t len,
     return CST_OK;
 }
 
-cst_status cst_state_save(const cst_state *s, cst_error *err)
+cst_status cli_state_save(const cli_state *s, cst_error *err)
 {
     char *buf = NULL;
     size_t len, cap = 0;
@@ -639,7 +639,7 @@ cst_status cst_state_save(const cst_state *s, cst_error *err)
     if (s->ctag != NULL)
         fprintf(c.f, "ctag\t%s\n", s->ctag);
     fprintf(c.f, "window-end\t%lld\n", (long long)s->window_end);
-    cst_state_each(s, save_item, &c);
+    cli_state_each(s, save_item, &c);
     fprintf(c.f, "%64s", ""); /* room for the end line */
     if (fclose(c.f) != 0 || buf == NULL || cap < 64) {
         free(buf);

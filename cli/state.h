@@ -29,31 +29,31 @@
  * the next run then re-reads what changed since the old one, and every
  * write the sweep makes is idempotent.
  */
-#ifndef CST_CLI_STATE_H
-#define CST_CLI_STATE_H
+#ifndef CLI_STATE_H
+#define CLI_STATE_H
 
 #include <stddef.h>
 #include <time.h>
 
 #include "core/cst.h"
 
-#define CST_STATE_MAX_BYTES (256u * 1024u * 1024u)
+#define CLI_STATE_MAX_BYTES (256u * 1024u * 1024u)
 
-typedef enum cst_item_kind {
-    CST_ITEM_OTHER = 'o',   /* no meeting in the window, not our task */
-    CST_ITEM_MEETING = 'm', /* a meeting in the window */
-    CST_ITEM_TASK = 't'     /* one of calsteward's VTODOs */
-} cst_item_kind;
+typedef enum cli_item_kind {
+    CLI_ITEM_OTHER = 'o',   /* no meeting in the window, not our task */
+    CLI_ITEM_MEETING = 'm', /* a meeting in the window */
+    CLI_ITEM_TASK = 't'     /* one of calsteward's VTODOs */
+} cli_item_kind;
 
-typedef struct cst_state_item {
+typedef struct cli_state_item {
     char *href;  /* as the server writes it (the key) */
     char *etag;  /* "" when unknown: fetched again next run */
     time_t next; /* look again once now >= next; 0 = only on a change */
-    char kind;   /* cst_item_kind */
+    char kind;   /* cli_item_kind */
     int seen;    /* scratch for the sweep: listed in this run */
-} cst_state_item;
+} cli_state_item;
 
-typedef struct cst_state {
+typedef struct cli_state {
     char *path;    /* the file */
     char *url;     /* the collection */
     int fresh;     /* no state file yet (or an unusable one) */
@@ -62,16 +62,16 @@ typedef struct cst_state {
     char *ctag;    /* getctag, or NULL */
     time_t window_end;
     /* open hash table of items by href */
-    cst_state_item **slot;
+    cli_state_item **slot;
     size_t nslot, n;
-} cst_state;
+} cli_state;
 
 /*
  * Loads the state of collection url from dir (which must exist).  A
  * missing file gives an empty, fresh state (err->msg empty).
  * Returns CST_OK; CST_ERR_INVALID for a damaged file (no valid end line,
  * a line that is not the format's, another collection's URL) or one that
- * is not a regular file; CST_ERR_TOO_LARGE past CST_STATE_MAX_BYTES;
+ * is not a regular file; CST_ERR_TOO_LARGE past CLI_STATE_MAX_BYTES;
  * CST_ERR_IO (cannot read: not ENOENT, or a symbolic link); CST_ERR_NOMEM.
  * Every error leaves one line naming the file in err->msg and an empty
  * state (path and url set).  The sweep does not start over from a damaged
@@ -79,11 +79,11 @@ typedef struct cst_state {
  * it leaves the collection alone, and the file as it is, until the
  * administrator removes it.
  */
-cst_status cst_state_load(const char *dir, const char *url, cst_state *s,
+cst_status cli_state_load(const char *dir, const char *url, cli_state *s,
                           cst_error *err);
 /* Writes the state atomically, with its end line.  CST_ERR_IO with
  * "FILE: reason"; CST_ERR_NOMEM. */
-cst_status cst_state_save(const cst_state *s, cst_error *err);
+cst_status cli_state_save(const cli_state *s, cst_error *err);
 
 /*
  * A list of lines (the owners' task lists of an account) kept the same
@@ -93,30 +93,30 @@ cst_status cst_state_save(const cst_state *s, cst_error *err);
  *
  * _load: a missing file gives no lines.  Returns CST_OK with *lines (n of
  * them; the caller frees each and the array) or the errors of
- * cst_state_load(), with one line naming the file in err->msg.
+ * cli_state_load(), with one line naming the file in err->msg.
  * _save: CST_ERR_IO with "FILE: reason"; CST_ERR_NOMEM.
  */
-cst_status cst_state_list_load(const char *path, char ***lines, size_t *n,
+cst_status cli_state_list_load(const char *path, char ***lines, size_t *n,
                                cst_error *err);
-cst_status cst_state_list_save(const char *path, char *const *lines, size_t n,
+cst_status cli_state_list_save(const char *path, char *const *lines, size_t n,
                                cst_error *err);
-void cst_state_fini(cst_state *s);
+void cli_state_fini(cli_state *s);
 
 /* Forgets all items and the token (a full resync). */
-void cst_state_reset(cst_state *s);
+void cli_state_reset(cli_state *s);
 
 /* The item of href, or NULL. */
-cst_state_item *cst_state_get(const cst_state *s, const char *href);
+cli_state_item *cli_state_get(const cli_state *s, const char *href);
 /* The item of href, created (kind OTHER, etag "", next 0) when missing;
  * NULL when out of memory. */
-cst_state_item *cst_state_put(cst_state *s, const char *href);
+cli_state_item *cli_state_put(cli_state *s, const char *href);
 /* Removes the item of href (no-op when missing). */
-void cst_state_del(cst_state *s, const char *href);
+void cli_state_del(cli_state *s, const char *href);
 /* Sets a string field (etag) to a copy of v (NULL = ""); 0 on ENOMEM. */
-int cst_state_set_str(char **field, const char *v);
+int cli_state_set_str(char **field, const char *v);
 
 /* Calls fn for every item; fn may not add or remove items. */
-void cst_state_each(const cst_state *s,
-                    void (*fn)(cst_state_item *it, void *ctx), void *ctx);
+void cli_state_each(const cli_state *s,
+                    void (*fn)(cli_state_item *it, void *ctx), void *ctx);
 
-#endif /* CST_CLI_STATE_H */
+#endif /* CLI_STATE_H */

@@ -41,12 +41,15 @@
 #include "core/process.h"
 #include "core/tasks.h"
 #include "core/text.h"
+#include "steward/store.h"
+#include "steward/taskedit.h"
+#include "steward/update.h"
+#include "steward/url.h"
 
 #define EXIT_FAILED 1
-#define MAX_TRIES 3
 #define SWEEP_MAX_BODY (256u * 1024u * 1024u)
 
-/* cst_state_item.seen: 1 listed this run, 2 on the fetch list, 3 written
+/* cli_state_item.seen: 1 listed this run, 2 on the fetch list, 3 written
  * by this run */
 #define WRITTEN 3
 
@@ -57,7 +60,7 @@ typedef struct col_stats {
 typedef struct collection {
     char *url;
     unsigned components;
-    cst_state st;
+    cli_state st;
     int failed;
     int is_tasks;    /* where new tasks go */
     int is_owner;    /* an owner's task list (owner-tasks) */
@@ -137,7 +140,7 @@ static void progress(sweep *s, const collection *c)
 
 static int add_fetch(collection *c, const char *url)
 {
-    cst_state_item *it = cst_state_put(&c->st, url);
+    cli_state_item *it = cli_state_put(&c->st, url);
     char **nv;
 
     if (it == NULL)
@@ -166,22 +169,6 @@ static int etag_eq(const char *a, const char *b)
     return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
 }
 
-/* A URL joined from a collection, a member name and a suffix. */
-static char *member_url(const char *col_url, const char *name,
-                        const char *suffix)
-{
-    size_t n = strlen(col_url), len;
-    const char *slash = n > 0 && col_url[n - 1] == '/' ? "" : "/";
-    char *u;
-
-    len = n + strlen(slash) + strlen(name) + strlen(suffix) + 1;
-    u = malloc(len);
-    if (u == NULL)
-        return NULL;
-    snprintf(u, len, "%s%s%s%s", col_url, slash, name, suffix);
-    return u;
-}
-
 /* What --dry-run prints for a write. */
 static void show_write(sweep *s, const char *what, const char *url,
                        const char *body, size_t len)
@@ -193,9 +180,16 @@ static void show_write(sweep *s, const char *what, const char *url,
         putchar('\n');
 }
 
+/* show_write() as the engine's dry-run callback. */
+static void show_update(void *ctx, int create, const char *url,
+                        const char *body, size_t len)
+{
+    show_write(ctx, create ? _("create") : _("update"), url, body, len);
+}
+
 /* ---- phase 1: what needs a look --------------------------------------- */
 
-static void mark_seen(cst_state_item *it, void *ctx)
+static void mark_seen(cli_state_item *it, void *ctx)
 {
     (void)ctx;
     it->seen = 0;
@@ -207,7 +201,7 @@ typedef struct gone_ctx {
     int oom;
 } gone_ctx;
 
-static void collect_unseen(cst_state_item *it, void *ctx)
+static void collect_unseen(cli_state_item *it, void *ctx)
 {
     gone_ctx *g = ctx;
 
@@ -239,28 +233,28 @@ static int apply_listing(collection *c, const cst_dav_items *list,
     gone_ctx g = {NULL, 0, 0, 0};
     size_t i;
 
-    cst_state_each(&c->st, mark_seen, NULL);
+    cli_state_each(&c->st, mark_seen, NULL);
     for (i = 0; i < list->n; i++) {
         const cst_dav_item *m = &list->v[i];
-        cst_state_item *it;
+        cli_state_item *it;
 
         if (m->status == 404)
             continue;
-        it = cst_state_get(&c->st, m->url);
+        it = cli_state_get(&c->st, m->url);
         if (it != NULL && etag_eq(it->etag, m->etag)) {
             it->seen = 1;
             continue;
         }
         if (only_record) {
-            it = cst_state_put(&c->st, m->url);
-            if (it == NULL || !cst_state_set_str(&it->etag, m->etag))
+            it = cli_state_put(&c->st, m->url);
+            if (it == NULL || !cli_state_set_str(&it->etag, m->etag))
                 return 0;
             it->seen = 1;
         } else if (!add_fetch(c, m->url)) {
             return 0;
         }
     }
-    cst_state_each(&c->st, collect_unseen, &g);
+    cli_state_each(&c->st, collect_unseen, &g);
     for (i = 0; i < g.n; i++) {
         char *href = strdup(g.v[i]);
 
@@ -268,7 +262,7 @@ static int apply_listing(collection *c, const cst_dav_items *list,
             g.oom = 1;
             break;
         }
-        cst_state_del(&c->st, href);
+        cli_state_del(&c->st, href);
         free(href);
     }
     free(g.v);
@@ -332,10 +326,10 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
         } else {
             for (i = 0; i < it.n; i++) {
                 const cst_dav_item *m = &it.v[i];
-                cst_state_item *si = cst_state_get(&c->st, m->url);
+                cli_state_item *si = cli_state_get(&c->st, m->url);
 
                 if (m->status == 404) {
-                    cst_state_del(&c->st, m->url);
+                    cli_state_del(&c->st, m->url);
                     continue;
                 }
                 if (si != NULL && etag_eq(si->etag, m->etag))
@@ -347,7 +341,7 @@ static cst_status sync_changes(sweep *s, collection *c, int *unsupported,
             }
         }
         if (it.sync_token != NULL &&
-            !cst_state_set_str(&c->st.token, it.sync_token)) {
+            !cli_state_set_str(&c->st.token, it.sync_token)) {
             cst_dav_items_fini(&it);
             return CST_ERR_NOMEM;
         }
@@ -370,7 +364,7 @@ typedef struct due_ctx {
     int oom;
 } due_ctx;
 
-static void collect_due(cst_state_item *it, void *ctx)
+static void collect_due(cli_state_item *it, void *ctx)
 {
     due_ctx *d = ctx;
 
@@ -422,7 +416,7 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
         }
         cst_dav_items_fini(&list);
     }
-    if (!cst_state_set_str(&c->st.ctag, info.ctag)) {
+    if (!cli_state_set_str(&c->st.ctag, info.ctag)) {
         st = CST_ERR_NOMEM;
         goto done;
     }
@@ -480,9 +474,9 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
         if (st != CST_OK)
             goto done;
         for (i = 0; i < list.n; i++) {
-            cst_state_item *it = cst_state_get(&c->st, list.v[i].url);
+            cli_state_item *it = cli_state_get(&c->st, list.v[i].url);
 
-            if ((it == NULL || it->kind != CST_ITEM_MEETING ||
+            if ((it == NULL || it->kind != CLI_ITEM_MEETING ||
                  !etag_eq(it->etag, list.v[i].etag)) &&
                 !add_fetch(c, list.v[i].url)) {
                 cst_dav_items_fini(&list);
@@ -497,7 +491,7 @@ static cst_status find_work(sweep *s, collection *c, cst_error *err)
     due.c = c;
     due.now = s->now;
     due.oom = 0;
-    cst_state_each(&c->st, collect_due, &due);
+    cli_state_each(&c->st, collect_due, &due);
     st = due.oom ? CST_ERR_NOMEM : CST_OK;
 done:
     cst_dav_colinfo_fini(&info);
@@ -526,141 +520,85 @@ static int collection_refuses(sweep *s, const collection *tc)
     return status == 401 || status == 403 || status == 404;
 }
 
-/* Writes one task into tc: create, or merge into the stored copy.
+/* Writes one task into tc through the engine's conditional update:
+ * create, or merge into the stored copy, flagged or unflagged on the way.
  * Returns 0; REFUSED when tc is an owner's list that does not take tasks
  * (nothing counted then: the caller writes it elsewhere); -1 when it
  * failed (counted, reported, and left for the next run). */
 static int write_task_in(sweep *s, collection *from, const cst_task *t,
                          collection *tc)
 {
-    char *url = NULL, *merged = NULL, *flagged = NULL, *etag = NULL;
+    char *url = NULL;
     int ret = 0;
-    size_t mlen = 0, flen = 0;
-    cst_dav_response resp;
+    cst_stw_task_edit edit;
+    cst_stw_update u;
+    cst_stw_result res;
     cst_error err = {0, ""};
-    cst_task_state ts;
-    cst_state_item *it;
-    int tries, create;
+    cli_state_item *it;
 
     if (tc == NULL)
         return 0;
-    cst_dav_response_init(&resp);
-    url = member_url(tc->url, t->uid, ".ics");
+    memset(&res, 0, sizeof(res));
+    url = cst_stw_member_url(tc->url, t->uid, ".ics");
     if (url == NULL)
         goto failed;
+    memset(&edit, 0, sizeof(edit));
+    edit.task = t;
+    edit.now = s->now;
+    edit.policy = &s->policy;
+    edit.local_tz = s->conf->local_tz;
+    memset(&u, 0, sizeof(u));
+    u.url = url;
     /* the task collection's state lists every member it holds */
-    create = cst_state_get(&tc->st, url) == NULL;
-    for (tries = 0; tries < MAX_TRIES; tries++) {
-        const char *cur;
-        size_t clen;
-
-        free(merged);
-        free(flagged);
-        free(etag);
-        merged = flagged = etag = NULL;
-        if (!create) {
-            if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
-                goto failed;
-            if (resp.status == 404) {
-                create = 1;
-            } else if (tc->is_owner &&
-                       (resp.status == 401 || resp.status == 403) &&
-                       collection_refuses(s, tc)) {
-                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
-                         resp.status);
-                ret = REFUSED;
-                goto done;
-            } else if (resp.status != 200) {
-                snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
-                         resp.status);
-                goto failed;
-            } else if (resp.etag == NULL || resp.etag[0] == '\0') {
-                /* without an ETag no write can be conditional: never
-                 * risk overwriting the owner's change */
-                snprintf(err.msg, sizeof(err.msg),
-                         "GET %.160s: no ETag; left alone", url);
-                goto failed;
-            }
-        }
-        if (create) {
-            cur = t->ics;
-            clen = t->len;
-        } else {
-            if (cst_task_merge(resp.body, resp.body_len, t, s->now, &merged,
-                               &mlen, &err) != CST_OK)
-                goto failed;
-            cur = merged ? merged : resp.body;
-            clen = merged ? mlen : resp.body_len;
-            if ((etag = strdup(resp.etag)) == NULL)
-                goto failed;
-        }
-        memset(&ts, 0, sizeof(ts));
-        if (cst_task_followup(cur, clen, &s->policy, s->now, s->conf->local_tz,
-                              &flagged, &flen, &ts, &err) != CST_OK)
-            goto failed;
-        if (flagged != NULL) {
-            cur = flagged;
-            clen = flen;
-        }
-        if (!create && merged == NULL && flagged == NULL) {
-            it = cst_state_put(&tc->st, url); /* up to date */
-            if (it != NULL) {
-                cst_state_set_str(&it->etag, etag);
-                it->kind = CST_ITEM_TASK;
-                it->next = ts.next_check;
-            }
-            goto done;
-        }
-        if (s->dry_run) {
-            show_write(s, create ? _("create") : _("update"), url, cur, clen);
-            from->stats.tasks_written++;
-            goto done;
-        }
-        if (cst_dav_put(s->dav, url, cur, clen, NULL, create ? NULL : etag,
-                        create ? "*" : NULL, &resp, &err) != CST_OK)
-            goto failed;
-        if (resp.status == 412) {
-            create = 0; /* made or changed meanwhile: read it again */
-            continue;
-        }
-        if (tc->is_owner &&
-            (resp.status == 401 || resp.status == 403 || resp.status == 404 ||
-             resp.status == 405 || resp.status == 409) &&
-            collection_refuses(s, tc)) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
-                     resp.status);
-            ret = REFUSED;
-            goto done;
-        }
-        if (resp.status < 200 || resp.status >= 300) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
-                     resp.status);
-            goto failed;
-        }
-        from->stats.tasks_written++;
-        it = cst_state_put(&tc->st, url);
+    u.known_absent = cli_state_get(&tc->st, url) == NULL;
+    u.may_create = 1;
+    u.edit = cst_stw_task_edit_fn;
+    u.edit_ctx = &edit;
+    if (s->dry_run) {
+        u.show = show_update;
+        u.show_ctx = s;
+    }
+    switch (cst_stw_update_run(s->dav, &u, &res, &err)) {
+    case CST_STW_UNCHANGED:
+        it = cli_state_put(&tc->st, url); /* up to date */
         if (it != NULL) {
-            cst_state_set_str(&it->etag, resp.etag);
-            it->kind = CST_ITEM_TASK;
-            it->next = ts.next_check;
+            cli_state_set_str(&it->etag, res.etag);
+            it->kind = CLI_ITEM_TASK;
+            it->next = edit.state.next_check;
+        }
+        goto done;
+    case CST_STW_WRITTEN:
+        from->stats.tasks_written++;
+        if (res.shown)
+            goto done;
+        it = cli_state_put(&tc->st, url);
+        if (it != NULL) {
+            cli_state_set_str(&it->etag, res.etag);
+            it->kind = CLI_ITEM_TASK;
+            it->next = edit.state.next_check;
             it->seen = WRITTEN; /* flagged already: not again from an
                                    older copy in the second pass */
         }
         goto done;
+    case CST_STW_DENIED:
+        if (tc->is_owner && collection_refuses(s, tc)) {
+            ret = REFUSED;
+            goto done;
+        }
+        goto failed;
+    default:
+        goto failed;
     }
-    snprintf(err.msg, sizeof(err.msg),
-             "PUT %.160s: still 412 after %d tries; left for the next run", url,
-             MAX_TRIES);
 failed:
     warn(s, _("%s not written: %s"), url != NULL ? url : t->uid,
          err.msg[0] ? err.msg : strerror(ENOMEM));
     from->stats.errors++;
     ret = -1;
     if (url != NULL) {
-        it = cst_state_put(&tc->st, url);
+        it = cli_state_put(&tc->st, url);
         if (it != NULL) {
-            cst_state_set_str(&it->etag, "");
-            it->kind = CST_ITEM_TASK;
+            cli_state_set_str(&it->etag, "");
+            it->kind = CLI_ITEM_TASK;
             it->next = s->now; /* again next run */
         }
     }
@@ -670,212 +608,39 @@ done:
              err.msg, s->tasks ? s->tasks->url : "-");
         tc->refused = 1;
     }
-    free(etag);
-    free(merged);
-    free(flagged);
-    cst_dav_response_fini(&resp);
+    cst_stw_result_fini(&res);
     free(url);
     return ret;
 }
 
-/* Escapes everything but RFC 3986's unreserved characters. */
-static char *escape_segment(const char *v, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *o = malloc(n * 3 + 1), *p = o;
-    size_t i;
-
-    if (o == NULL)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)v[i];
-
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
-            ch == '~') {
-            *p++ = (char)ch;
-        } else {
-            *p++ = '%';
-            *p++ = hex[ch >> 4];
-            *p++ = hex[ch & 15];
-        }
-    }
-    *p = '\0';
-    return o;
-}
-
-/* A value for {user} / {addr} must stay one path segment: not empty,
- * not "." or "..", no "/" (nor "\", which some servers take for one). */
-static int segment_ok(const char *v, size_t n)
-{
-    if (n == 0 || (n == 1 && v[0] == '.') ||
-        (n == 2 && v[0] == '.' && v[1] == '.'))
-        return 0;
-    return memchr(v, '/', n) == NULL && memchr(v, '\\', n) == NULL;
-}
-
-/* 1 when segment p..e is "." or ".." (also as %2E, as RFC 3986 6.2.2.2
- * decodes it). */
-static int dot_segment(const char *p, const char *e, int *dots)
-{
-    int n = 0;
-
-    while (p < e) {
-        if (*p == '.') {
-            p++;
-        } else if (e - p >= 3 && p[0] == '%' && p[1] == '2' &&
-                   (p[2] == 'e' || p[2] == 'E')) {
-            p += 3;
-        } else {
-            return 0;
-        }
-        n++;
-    }
-    *dots = n;
-    return n == 1 || n == 2;
-}
-
-/* url with the dot segments of its path removed (RFC 3986 5.2.4); the
- * query and fragment as they are.  NULL when out of memory. */
-static char *normalize_url(const char *url)
-{
-    const char *p = strstr(url, "://"), *path, *tail, *seg, *end;
-    char *out;
-    size_t o, root;
-    int dots;
-
-    p = p != NULL ? p + 3 : url;
-    path = p + strcspn(p, "/?#");
-    tail = path + strcspn(path, "?#");
-    out = malloc(strlen(url) + 2);
-    if (out == NULL)
-        return NULL;
-    o = root = (size_t)(path - url);
-    memcpy(out, url, o);
-    for (seg = path; seg < tail && *seg == '/'; seg = end) {
-        seg++;
-        end = seg + strcspn(seg, "/?#");
-        if (end > tail)
-            end = tail;
-        if (dot_segment(seg, end, &dots)) {
-            if (dots == 2) {
-                while (o > root && out[o - 1] != '/')
-                    o--; /* the segment, then its "/" */
-                if (o > root)
-                    o--;
-            }
-            if (end == tail)
-                out[o++] = '/'; /* "a/.." is "a/"'s parent folder */
-            continue;
-        }
-        out[o++] = '/';
-        memcpy(out + o, seg, (size_t)(end - seg));
-        o += (size_t)(end - seg);
-    }
-    strcpy(out + o, tail);
-    return out;
-}
-
-/* 1 when url, normalised, is under the part of tpl before its first
- * placeholder (normalised the same way up to its last "/"). */
-static int under_prefix(const char *tpl, const char *url)
-{
-    const char *u = strstr(tpl, "{user}"), *a = strstr(tpl, "{addr}");
-    const char *ph = u == NULL || (a != NULL && a < u) ? a : u;
-    size_t plen = ph != NULL ? (size_t)(ph - tpl) : strlen(tpl), dlen;
-    char *dir = NULL, *ndir = NULL, *nurl = NULL;
-    int ok = 0;
-
-    for (dlen = plen; dlen > 0 && tpl[dlen - 1] != '/'; dlen--)
-        ;
-    dir = cst_strndup(tpl, dlen);
-    if (dir == NULL)
-        goto done;
-    ndir = normalize_url(dir);
-    nurl = normalize_url(url);
-    if (ndir == NULL || nurl == NULL)
-        goto done;
-    ok = strncmp(nurl, ndir, strlen(ndir)) == 0 &&
-         strncmp(nurl + strlen(ndir), tpl + dlen, plen - dlen) == 0;
-done:
-    free(dir);
-    free(ndir);
-    free(nurl);
-    return ok;
-}
-
 /* owner-tasks with {user} and {addr} filled in for an address, each
- * escaped as one path segment.  Returns CST_OK and *out (the caller
- * frees it); CST_ERR_INVALID with why in err when a value is no segment
- * or the URL leaves the template's prefix; CST_ERR_NOMEM. */
+ * escaped as one path segment (steward/url.h).  Returns CST_OK and *out
+ * (the caller frees it); CST_ERR_INVALID with why in err when a value is
+ * no segment or the URL leaves the template's prefix; CST_ERR_NOMEM. */
 static cst_status owner_url(const char *tpl, const char *addr, char **out,
                             cst_error *err)
 {
-    const char *at = strchr(addr, '@');
-    size_t ulen = at ? (size_t)(at - addr) : strlen(addr);
-    char *user = escape_segment(addr, ulen);
-    char *full = escape_segment(addr, strlen(addr));
-    char *url = NULL;
-    const char *p;
-    size_t n = 0, pass;
-    cst_status st = CST_ERR_NOMEM;
+    cst_stw_tpl_why why;
+    char *full;
+    cst_status st = cst_stw_template_expand(tpl, NULL, addr, out, &why);
 
-    *out = NULL;
-    if (user == NULL || full == NULL)
-        goto done;
-    if ((strstr(tpl, "{user}") != NULL && !segment_ok(addr, ulen)) ||
-        (strstr(tpl, "{addr}") != NULL && !segment_ok(addr, strlen(addr)))) {
-        snprintf(err->msg, sizeof(err->msg),
-                 _("owner-tasks: the owner %.160s gives \".\", \"..\" or a "
-                   "\"/\" in the URL; refused"),
-                 full);
-        st = CST_ERR_INVALID;
-        goto done;
-    }
-    /* pass 0 counts, pass 1 copies */
-    for (pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            url = malloc(n + 1);
-            if (url == NULL)
-                goto done;
-            n = 0;
-        }
-        for (p = tpl; *p != '\0';) {
-            const char *v = p;
-            size_t vlen = 1;
-
-            if (strncmp(p, "{user}", 6) == 0) {
-                v = user;
-                vlen = strlen(user);
-                p += 6;
-            } else if (strncmp(p, "{addr}", 6) == 0) {
-                v = full;
-                vlen = strlen(full);
-                p += 6;
-            } else {
-                p++;
-            }
-            if (pass == 1)
-                memcpy(url + n, v, vlen);
-            n += vlen;
-        }
-    }
-    url[n] = '\0';
-    if (!under_prefix(tpl, url)) {
+    if (st != CST_ERR_INVALID)
+        return st;
+    if (why == CST_STW_TPL_OUTSIDE) {
         snprintf(err->msg, sizeof(err->msg),
                  _("owner-tasks: %.160s is not under the template's prefix; "
                    "refused"),
-                 url);
-        st = CST_ERR_INVALID;
-        goto done;
+                 *out != NULL ? *out : "-");
+    } else {
+        full = cst_stw_escape_segment(addr, strlen(addr));
+        snprintf(err->msg, sizeof(err->msg),
+                 _("owner-tasks: the owner %.160s gives \".\", \"..\" or a "
+                   "\"/\" in the URL; refused"),
+                 full != NULL ? full : "-");
+        free(full);
     }
-    *out = url;
-    url = NULL;
-    st = CST_OK;
-done:
-    free(url);
-    free(user);
-    free(full);
+    free(*out);
+    *out = NULL;
     return st;
 }
 
@@ -908,7 +673,7 @@ static int owner_collection(sweep *s, const char *addr, collection **out,
     if (!c->is_owner && c->st.path == NULL) {
         /* first seen in this run: its state, for what it holds */
         c->is_owner = 1;
-        if (cst_state_load(s->dir, c->url, &c->st, err) != CST_OK) {
+        if (cli_state_load(s->dir, c->url, &c->st, err) != CST_OK) {
             warn(s, "%s", err->msg);
             if (c->st.path == NULL) {
                 c->refused = 1;
@@ -960,31 +725,39 @@ refused:
     return -1;
 }
 
-/* Processes a meeting and writes it back (If-Match, retried on 412);
- * then writes its tasks.  data is the stored copy. */
+/* The meeting edit of the conditional update: cst_process(), with the
+ * stamps another client dropped taken from the copy read before a 412
+ * (spec section 4). */
+static cst_status process_edit(void *ctx, const char *cur, size_t len,
+                               const char *prev, size_t prev_len, char **out,
+                               size_t *out_len, cst_error *err)
+{
+    cst_process_in *in = ctx;
+
+    in->previous = prev;
+    in->previous_len = prev_len;
+    return cst_process(cur, len, in, out, out_len, err);
+}
+
+/* Processes a meeting and writes it back (the engine's conditional
+ * update); then writes its tasks.  data is the stored copy. */
 static void handle_meeting(sweep *s, collection *c, const char *url,
                            const char *data, size_t len, const char *etag,
                            const cst_meeting_schedule *sched)
 {
-    char *cur = NULL, *cur_etag = NULL, *out = NULL, *prev = NULL;
-    size_t cur_len = len, out_len = 0, prev_len = 0, i, written_before;
-    cst_dav_response resp;
+    const char *cur = data, *cur_etag = etag != NULL ? etag : "";
+    size_t cur_len = len, i, written_before;
+    cst_stw_update u;
+    cst_stw_result res;
     cst_process_in in;
     cst_tasks_in tin;
     cst_task_list list = {NULL, 0, 0};
     cst_meeting_schedule final;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
     time_t next = sched->next_check;
-    int tries, wrote = 0, task_failed = 0;
+    int wrote = 0, task_failed = 0;
 
-    cst_dav_response_init(&resp);
-    cur = malloc(len + 1);
-    cur_etag = strdup(etag ? etag : "");
-    if (cur == NULL || cur_etag == NULL)
-        goto nomem;
-    memcpy(cur, data, len);
-    cur[len] = '\0';
     c->stats.meetings++;
     written_before = c->stats.tasks_written;
     memset(&in, 0, sizeof(in));
@@ -993,78 +766,35 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     in.tr = cst_catalog_translate;
     in.tr_ctx = s->catalog;
     in.organizer_user = s->acc->organizer_self ? s->acc->user : NULL;
-    for (tries = 0; tries < MAX_TRIES; tries++) {
-        free(out);
-        out = NULL;
-        /* after a 412: stamps the other client dropped come from the
-         * version read before (spec section 4) */
-        in.previous = prev;
-        in.previous_len = prev_len;
-        if (cst_process(cur, cur_len, &in, &out, &out_len, &err) != CST_OK) {
+    memset(&u, 0, sizeof(u));
+    u.url = url;
+    u.known = data;
+    u.known_len = len;
+    u.known_etag = etag;
+    u.edit = process_edit;
+    u.edit_ctx = &in;
+    if (s->dry_run) {
+        u.show = show_update;
+        u.show_ctx = s;
+    }
+    switch (cst_stw_update_run(s->dav, &u, &res, &err)) {
+    case CST_STW_WRITTEN:
+        wrote = 1; /* in a dry run: the tasks shown are those of what is
+                      shown */
+        /* fall through */
+    case CST_STW_UNCHANGED:
+        cur = res.body;
+        cur_len = res.len;
+        cur_etag = res.etag;
+        break;
+    case CST_STW_GONE:
+        cli_state_del(&c->st, url);
+        goto out; /* deleted meanwhile: nothing to do */
+    default:
+        if (res.edit_failed) {
             warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
             goto record;
         }
-        if (out == NULL)
-            break;
-        if (s->dry_run) {
-            show_write(s, _("update"), url, out, out_len);
-            wrote = 1;
-            free(cur); /* the tasks shown are those of what is shown */
-            cur = out;
-            cur_len = out_len;
-            out = NULL;
-            break;
-        }
-        if (cur_etag[0] == '\0')
-            resp.status = 412; /* no ETag to match: read it first */
-        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag, NULL,
-                             &resp, &err) != CST_OK)
-            goto failed;
-        if (resp.status >= 200 && resp.status < 300) {
-            free(cur);
-            cur = out;
-            cur_len = out_len;
-            out = NULL;
-            free(cur_etag);
-            cur_etag = strdup(resp.etag ? resp.etag : "");
-            if (cur_etag == NULL)
-                goto nomem;
-            wrote = 1;
-            break;
-        }
-        if (resp.status != 412) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %.160s: HTTP %ld", url,
-                     resp.status);
-            goto failed;
-        }
-        /* someone changed it meanwhile: start from their version */
-        if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
-            goto failed;
-        if (resp.status == 404) {
-            cst_state_del(&c->st, url);
-            goto out; /* deleted meanwhile: nothing to do */
-        }
-        if (resp.status != 200) {
-            snprintf(err.msg, sizeof(err.msg), "GET %.160s: HTTP %ld", url,
-                     resp.status);
-            goto failed;
-        }
-        free(prev);
-        prev = cur;
-        prev_len = cur_len;
-        free(cur_etag);
-        cur = resp.body;
-        cur_len = resp.body_len;
-        resp.body = NULL;
-        cur_etag = strdup(resp.etag ? resp.etag : "");
-        if (cur_etag == NULL)
-            goto nomem;
-    }
-    if (tries == MAX_TRIES) {
-        snprintf(err.msg, sizeof(err.msg),
-                 "PUT %.160s: still 412 after %d tries; left for the next "
-                 "run",
-                 url, MAX_TRIES);
         goto failed;
     }
     /* the deadlines of what is stored now, not of what was first read */
@@ -1092,145 +822,114 @@ static void handle_meeting(sweep *s, collection *c, const char *url,
     if (!wrote && c->stats.tasks_written == written_before && !task_failed)
         c->stats.unchanged++;
 record:
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
         /* a task that could not be written is written by a later run:
          * the meeting is looked at again then, whatever the sync says */
-        cst_state_set_str(&it->etag, task_failed ? "" : cur_etag);
-        it->kind = CST_ITEM_MEETING;
+        cli_state_set_str(&it->etag, task_failed ? "" : cur_etag);
+        it->kind = CLI_ITEM_MEETING;
         it->next = task_failed ? s->now : next;
-    }
-    goto out;
-nomem:
-    snprintf(err.msg, sizeof(err.msg), "%s", strerror(ENOMEM));
-failed:
-    warn(s, _("%s not written: %s"), url, err.msg);
-    c->stats.errors++;
-    it = cst_state_put(&c->st, url);
-    if (it != NULL) {
-        cst_state_set_str(&it->etag, "");
-        it->kind = CST_ITEM_MEETING;
-        it->next = s->now; /* again next run */
-    }
-out:
-    cst_task_list_fini(&list);
-    free(out);
-    free(cur);
-    free(prev);
-    free(cur_etag);
-    cst_dav_response_fini(&resp);
-}
-
-/* Flags or unflags one of calsteward's tasks as it is stored. */
-static void handle_task(sweep *s, collection *c, const char *url,
-                        const char *data, size_t len, const char *etag)
-{
-    char *out = NULL, *cur_etag = NULL;
-    size_t out_len = 0;
-    const char *cur = data;
-    size_t cur_len = len;
-    cst_dav_response resp;
-    cst_task_state ts;
-    cst_error err = {0, ""};
-    cst_state_item *it;
-    int tries;
-
-    cst_dav_response_init(&resp);
-    it = cst_state_get(&c->st, url);
-    if (it != NULL && it->seen == WRITTEN)
-        return; /* a meeting of this run wrote it, flag and all */
-    cur_etag = strdup(etag ? etag : "");
-    if (cur_etag == NULL)
-        goto failed;
-    for (tries = 0; tries < MAX_TRIES; tries++) {
-        memset(&ts, 0, sizeof(ts));
-        free(out);
-        out = NULL;
-        if (cst_task_followup(cur, cur_len, &s->policy, s->now,
-                              s->conf->local_tz, &out, &out_len, &ts,
-                              &err) != CST_OK) {
-            warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
-            ts.ours = 0;
-            break;
-        }
-        if (out == NULL) {
-            if (ts.ours)
-                c->stats.unchanged++;
-            break;
-        }
-        if (s->dry_run) {
-            show_write(s, _("update"), url, out, out_len);
-            c->stats.tasks_written++;
-            break;
-        }
-        if (cur_etag[0] == '\0')
-            resp.status = 412; /* no ETag to match: read it first */
-        else if (cst_dav_put(s->dav, url, out, out_len, NULL, cur_etag, NULL,
-                             &resp, &err) != CST_OK)
-            goto failed;
-        if (resp.status >= 200 && resp.status < 300) {
-            c->stats.tasks_written++;
-            free(cur_etag);
-            cur_etag = strdup(resp.etag ? resp.etag : "");
-            break;
-        }
-        if (resp.status != 412) {
-            snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
-                     resp.status);
-            goto failed;
-        }
-        if (cst_dav_get(s->dav, url, &resp, &err) != CST_OK)
-            goto failed;
-        if (resp.status == 404) {
-            cst_state_del(&c->st, url);
-            goto out;
-        }
-        if (resp.status != 200) {
-            snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
-                     resp.status);
-            goto failed;
-        }
-        /* cur points into resp until the next request resets it: it is
-         * only read before that */
-        cur = resp.body;
-        cur_len = resp.body_len;
-        free(cur_etag);
-        if (resp.etag == NULL || resp.etag[0] == '\0') {
-            cur_etag = NULL;
-            snprintf(err.msg, sizeof(err.msg),
-                     "GET %.160s: no ETag; left alone", url);
-            goto failed;
-        }
-        cur_etag = strdup(resp.etag);
-        if (cur_etag == NULL)
-            goto failed;
-    }
-    if (tries == MAX_TRIES) {
-        snprintf(err.msg, sizeof(err.msg),
-                 "PUT %s: still 412 after %d tries; left for the next run", url,
-                 MAX_TRIES);
-        goto failed;
-    }
-    it = cst_state_put(&c->st, url);
-    if (it != NULL) {
-        cst_state_set_str(&it->etag, cur_etag);
-        it->kind = ts.ours ? CST_ITEM_TASK : CST_ITEM_OTHER;
-        it->next = ts.ours ? ts.next_check : 0;
     }
     goto out;
 failed:
     warn(s, _("%s not written: %s"), url,
          err.msg[0] ? err.msg : strerror(ENOMEM));
     c->stats.errors++;
-    it = cst_state_put(&c->st, url);
+    it = cli_state_put(&c->st, url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, "");
+        cli_state_set_str(&it->etag, "");
+        it->kind = CLI_ITEM_MEETING;
+        it->next = s->now; /* again next run */
+    }
+out:
+    cst_task_list_fini(&list);
+    cst_stw_result_fini(&res);
+}
+
+/* The task edit of handle_task(): the flag, set or taken off. */
+typedef struct followup_ctx {
+    const sweep *s;
+    cst_task_state ts;
+} followup_ctx;
+
+static cst_status followup_edit(void *ctx, const char *cur, size_t len,
+                                const char *prev, size_t prev_len, char **out,
+                                size_t *out_len, cst_error *err)
+{
+    followup_ctx *f = ctx;
+
+    (void)prev;
+    (void)prev_len;
+    memset(&f->ts, 0, sizeof(f->ts));
+    return cst_task_followup(cur, len, &f->s->policy, f->s->now,
+                             f->s->conf->local_tz, out, out_len, &f->ts, err);
+}
+
+/* Flags or unflags one of calsteward's tasks as it is stored. */
+static void handle_task(sweep *s, collection *c, const char *url,
+                        const char *data, size_t len, const char *etag)
+{
+    const char *cur_etag = etag != NULL ? etag : "";
+    cst_stw_update u;
+    cst_stw_result res;
+    followup_ctx f;
+    cst_error err = {0, ""};
+    cli_state_item *it;
+
+    it = cli_state_get(&c->st, url);
+    if (it != NULL && it->seen == WRITTEN)
+        return; /* a meeting of this run wrote it, flag and all */
+    memset(&f, 0, sizeof(f));
+    f.s = s;
+    memset(&u, 0, sizeof(u));
+    u.url = url;
+    u.known = data;
+    u.known_len = len;
+    u.known_etag = etag;
+    u.edit = followup_edit;
+    u.edit_ctx = &f;
+    if (s->dry_run) {
+        u.show = show_update;
+        u.show_ctx = s;
+    }
+    switch (cst_stw_update_run(s->dav, &u, &res, &err)) {
+    case CST_STW_WRITTEN:
+        c->stats.tasks_written++;
+        cur_etag = res.etag;
+        break;
+    case CST_STW_UNCHANGED:
+        if (f.ts.ours)
+            c->stats.unchanged++;
+        cur_etag = res.etag;
+        break;
+    case CST_STW_GONE:
+        cli_state_del(&c->st, url);
+        goto out;
+    default:
+        if (!res.edit_failed)
+            goto failed;
+        warn(s, "%s: line %d: %s; left alone", url, err.line, err.msg);
+        f.ts.ours = 0;
+        break;
+    }
+    it = cli_state_put(&c->st, url);
+    if (it != NULL) {
+        cli_state_set_str(&it->etag, cur_etag);
+        it->kind = f.ts.ours ? CLI_ITEM_TASK : CLI_ITEM_OTHER;
+        it->next = f.ts.ours ? f.ts.next_check : 0;
+    }
+    goto out;
+failed:
+    warn(s, _("%s not written: %s"), url,
+         err.msg[0] ? err.msg : strerror(ENOMEM));
+    c->stats.errors++;
+    it = cli_state_put(&c->st, url);
+    if (it != NULL) {
+        cli_state_set_str(&it->etag, "");
         it->next = s->now;
     }
 out:
-    free(out);
-    free(cur_etag);
-    cst_dav_response_fini(&resp);
+    cst_stw_result_fini(&res);
 }
 
 static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
@@ -1265,11 +964,11 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
 {
     cst_meeting_schedule sched;
     cst_error err = {0, ""};
-    cst_state_item *it;
+    cli_state_item *it;
     int has_event, has_todo;
 
     if (m->status == 404) {
-        cst_state_del(&c->st, m->url);
+        cli_state_del(&c->st, m->url);
         return;
     }
     if (m->data == NULL || m->status < 200 || m->status >= 300) {
@@ -1278,9 +977,9 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
         warn(s, "%s: HTTP %d in the multiget; left for the next run", m->url,
              m->status);
         c->stats.errors++;
-        it = cst_state_put(&c->st, m->url);
+        it = cli_state_put(&c->st, m->url);
         if (it != NULL) {
-            cst_state_set_str(&it->etag, "");
+            cli_state_set_str(&it->etag, "");
             it->next = s->now;
         }
         return;
@@ -1311,10 +1010,10 @@ static void handle_object_crlf(sweep *s, collection *c, const cst_dav_item *m,
     } else if (!meetings) {
         return;
     }
-    it = cst_state_put(&c->st, m->url);
+    it = cli_state_put(&c->st, m->url);
     if (it != NULL) {
-        cst_state_set_str(&it->etag, m->etag);
-        it->kind = CST_ITEM_OTHER;
+        cli_state_set_str(&it->etag, m->etag);
+        it->kind = CLI_ITEM_OTHER;
         it->next = 0;
     }
 }
@@ -1371,23 +1070,23 @@ static cst_status work(sweep *s, collection *c, int meetings, cst_error *err)
         if (st != CST_OK)
             return st;
         for (j = 0; j < n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+            cli_state_item *it = cli_state_get(&c->st, c->fetch[i + j]);
 
             if (it != NULL)
                 it->seen = 0; /* answered: set again below */
         }
         for (j = 0; j < got.n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, got.v[j].url);
+            cli_state_item *it = cli_state_get(&c->st, got.v[j].url);
 
             if (it != NULL)
                 it->seen = 1;
         }
         for (j = 0; j < n; j++) {
-            cst_state_item *it = cst_state_get(&c->st, c->fetch[i + j]);
+            cli_state_item *it = cli_state_get(&c->st, c->fetch[i + j]);
 
             if (it != NULL && it->seen == 0) {
                 /* asked for, not answered: again next run */
-                cst_state_set_str(&it->etag, "");
+                cli_state_set_str(&it->etag, "");
                 it->next = s->now;
             }
         }
@@ -1453,7 +1152,7 @@ static void free_collections(sweep *s)
         collection *c = s->col[i];
 
         free(c->url);
-        cst_state_fini(&c->st);
+        cli_state_fini(&c->st);
         cst_dav_items_fini(&c->pre);
         cst_dav_items_fini(&c->later);
         for (j = 0; j < c->nfetch; j++)
@@ -1493,26 +1192,24 @@ static int make_dirs(const char *path)
 static cst_status resolve(sweep *s, cst_error *err)
 {
     const cst_sweep_account *a = s->acc;
-    char *principal = NULL, *home = NULL;
-    cst_dav_calendar *cals = NULL;
-    size_t n = 0, i;
+    cst_stw_home h;
+    size_t i;
     cst_status st = CST_OK;
     collection *c;
-    const char *tasks_url = a->tasks;
+    char *tasks_url = NULL;
+    int make = 0;
 
-    if (a->discover || tasks_url == NULL) {
-        st = cst_dav_discover(s->dav, a->url, &principal, &home, err);
-        if (st != CST_OK)
-            goto done;
-        st = cst_dav_list_calendars(s->dav, home, &cals, &n, err);
+    memset(&h, 0, sizeof(h));
+    if (a->discover || a->tasks == NULL) {
+        st = cst_stw_home_read(s->dav, a->url, &h, err);
         if (st != CST_OK)
             goto done;
     }
     if (a->discover) {
-        for (i = 0; i < n; i++) {
-            if (!(cals[i].components & (CST_DAV_VEVENT | CST_DAV_VTODO)))
+        for (i = 0; i < h.n; i++) {
+            if (!(h.cals[i].components & (CST_DAV_VEVENT | CST_DAV_VTODO)))
                 continue;
-            if ((c = add_collection(s, cals[i].href)) == NULL)
+            if ((c = add_collection(s, h.cals[i].href)) == NULL)
                 goto nomem;
             c->configured = 1;
         }
@@ -1523,62 +1220,39 @@ static cst_status resolve(sweep *s, cst_error *err)
             c->configured = 1;
         }
     }
-    if (tasks_url == NULL) {
-        for (i = 0; i < n && tasks_url == NULL; i++) {
-            if (cals[i].components & CST_DAV_VTODO)
-                tasks_url = cals[i].href;
-        }
-    }
-    if (tasks_url == NULL && home != NULL) {
-        /* calendars made by some clients take VEVENT only: make one */
-        char *url = member_url(home, "action-items/", "");
-        cst_dav_response resp;
-
-        if (url == NULL)
+    if (a->tasks != NULL) {
+        tasks_url = strdup(a->tasks);
+        if (tasks_url == NULL)
             goto nomem;
-        if (s->dry_run) {
-            progress_clear(s);
-            printf(_("--- would create the task calendar %s\n"), url);
-            /* so that the tasks it would hold are shown too */
-            if ((c = add_collection(s, url)) != NULL) {
-                c->is_tasks = c->configured = c->placeholder = 1;
-                s->tasks = c;
-            }
-        } else {
-            cst_dav_response_init(&resp);
-            st = cst_dav_mkcalendar(
-                s->dav, url,
-                cst_catalog_translate(N_("Action items"), s->catalog),
-                CST_DAV_VTODO, &resp, err);
-            if (st == CST_OK && (resp.status < 200 || resp.status >= 300)) {
-                snprintf(err->msg, sizeof(err->msg), "MKCALENDAR %s: HTTP %ld",
-                         url, resp.status);
-                st = CST_ERR_IO;
-            }
-            cst_dav_response_fini(&resp);
-            if (st == CST_OK && (c = add_collection(s, url)) != NULL) {
-                c->is_tasks = c->configured = 1;
-                s->tasks = c;
-            }
-        }
-        free(url);
-        goto done;
+    } else {
+        st = cst_stw_tasks_choose(&h, &tasks_url, &make, err);
+        if (st != CST_OK)
+            goto done;
     }
-    if (tasks_url != NULL) {
-        c = add_collection(s, tasks_url);
-        if (c == NULL)
-            goto nomem;
-        c->is_tasks = c->configured = 1;
-        s->tasks = c;
+    if (make && s->dry_run) {
+        progress_clear(s);
+        printf(_("--- would create the task calendar %s\n"), tasks_url);
+    } else if (make) {
+        st = cst_stw_tasks_make(
+            s->dav, tasks_url,
+            cst_catalog_translate(N_("Action items"), s->catalog), err);
+        if (st != CST_OK)
+            goto done;
     }
+    c = add_collection(s, tasks_url);
+    if (c == NULL)
+        goto nomem;
+    c->is_tasks = c->configured = 1;
+    /* --dry-run: the tasks it would hold are shown too */
+    c->placeholder = make && s->dry_run;
+    s->tasks = c;
     goto done;
 nomem:
     st = CST_ERR_NOMEM;
     snprintf(err->msg, sizeof(err->msg), "%s", strerror(ENOMEM));
 done:
-    cst_dav_calendars_free(&cals, n);
-    free(principal);
-    free(home);
+    cst_stw_home_fini(&h);
+    free(tasks_url);
     return st;
 }
 
@@ -1602,7 +1276,7 @@ static void load_owner_lists(sweep *s)
     size_t n = 0, i;
 
     snprintf(path, sizeof(path), "%s/owner-lists", s->dir);
-    if (cst_state_list_load(path, &lines, &n, &err) != CST_OK) {
+    if (cli_state_list_load(path, &lines, &n, &err) != CST_OK) {
         /* the lists it named would lose their overdue flags if it were
          * written over: kept as it is (and the run fails) until the
          * administrator removes it */
@@ -1644,7 +1318,7 @@ static void save_owner_lists(sweep *s)
         if (c->is_owner && !c->refused && !c->is_tasks)
             lines[n++] = c->url;
     }
-    if (cst_state_list_save(path, lines, n, &err) != CST_OK)
+    if (cli_state_list_save(path, lines, n, &err) != CST_OK)
         warn(s, "%s", err.msg);
     free(lines);
 }
@@ -1685,7 +1359,7 @@ static void write_digests(sweep *s)
         return;
     }
     if (s->total == 0 && !s->dry_run &&
-        cst_state_list_load(path, &last, &nlast, &err) == CST_OK) {
+        cli_state_list_load(path, &last, &nlast, &err) == CST_OK) {
         int same = nlast == 1 && strcmp(last[0], key) == 0;
 
         for (i = 0; i < nlast; i++)
@@ -1723,7 +1397,7 @@ static void write_digests(sweep *s)
     if (cli_digest_write(&r) == 0 && !s->dry_run) {
         char *k = key;
 
-        if (cst_state_list_save(path, &k, 1, &err) != CST_OK)
+        if (cli_state_list_save(path, &k, 1, &err) != CST_OK)
             warn(s, "%s", err.msg); /* the next run reads them again */
     }
     s->tasks->stats.tasks_written += r.written;
@@ -1795,7 +1469,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
 
         if (c->placeholder)
             continue;
-        if (cst_state_load(dir, c->url, &c->st, &err) != CST_OK) {
+        if (cli_state_load(dir, c->url, &c->st, &err) != CST_OK) {
             warn(s, "%s", err.msg);
             c->failed = 1;
             c->bad_state = 1;
@@ -1839,7 +1513,7 @@ static int sweep_account(sweep *s, const cst_sweep_account *a)
         if (c->refused)
             continue;
         if (!c->failed && !s->dry_run) {
-            if (cst_state_save(&c->st, &err) != CST_OK) {
+            if (cli_state_save(&c->st, &err) != CST_OK) {
                 warn(s, "%s", err.msg);
                 c->failed = 1;
             }

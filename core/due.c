@@ -12,6 +12,7 @@
  */
 #include "due.h"
 #include "text.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -47,36 +48,9 @@ static int days_in_month(int y, int m)
     return dim[m - 1];
 }
 
-static long days_from_civil(int y, int m, int d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    long era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 int cst_date_weekday(int year, int month, int day)
 {
-    long z = days_from_civil(year, month, day);
+    long z = cst_days_from_civil(year, month, day);
 
     /* 1970-01-01 was a Thursday */
     return (int)(((z % 7) + 7 + 4) % 7);
@@ -84,9 +58,9 @@ int cst_date_weekday(int year, int month, int day)
 
 void cst_date_add_days(cst_date *d, int days)
 {
-    long z = days_from_civil(d->year, d->month, d->day) + days;
+    long z = cst_days_from_civil(d->year, d->month, d->day) + days;
 
-    civil_from_days(z, &d->year, &d->month, &d->day);
+    cst_civil_from_days(z, &d->year, &d->month, &d->day);
 }
 
 static int date_cmp(int y1, int m1, int d1, const cst_date *b)

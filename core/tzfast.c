@@ -18,6 +18,7 @@
 #include <stdlib.h> /* qsort */
 
 #include "core/tzfast.h"
+#include "core/util.h"
 
 #define MAX_CHANGES 256   /* more near one time: libical answers */
 #define MODERN 1753       /* libical's first Gregorian year */
@@ -42,17 +43,11 @@ struct changes {
     int full;             /* set when v overflowed */
 };
 
-/* Days since 1970-01-01 of a Gregorian date (H. Hinnant's algorithm). */
+/* Days since 1970-01-01 of a Gregorian date (core/util.h), as secs_t so
+ * that "* 86400" cannot overflow where long has 32 bits. */
 static secs_t days_from_civil(int y, int m, int d)
 {
-    secs_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return (secs_t)cst_days_from_civil(y, m, d);
 }
 
 static int is_leap(int y)

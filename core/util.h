@@ -1,6 +1,7 @@
 /*
  * util.h -- small helpers several core modules share: a growing string,
- * UTC time stamps in iCalendar form, calendar-day arithmetic in a zone.
+ * UTC time stamps in iCalendar form, civil-date arithmetic, calendar-day
+ * arithmetic in a zone.
  */
 #ifndef CST_UTIL_H
 #define CST_UTIL_H
@@ -23,6 +24,14 @@ void cst_sbuf_str(cst_sbuf *b, const char *s);
 /* Writes t as an iCalendar UTC DATE-TIME ("20230620T020000Z"); buf needs
  * 17 bytes. */
 void cst_utc_string(time_t t, char *buf, size_t n);
+
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12;
+ * H. Hinnant's days_from_civil): the one copy the core, the command and
+ * the tests use. */
+long cst_days_from_civil(long y, long m, long d);
+
+/* The date of day z since 1970-01-01 (the inverse). */
+void cst_civil_from_days(long z, int *y, int *m, int *d);
 
 /* t moved by days calendar days in zone (UTC when NULL), so that "3 days
  * before 10:00" is 10:00 local time also across a DST change. */

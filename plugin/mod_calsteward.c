@@ -22,6 +22,7 @@
 #include "apr_file_io.h"
 #include "apr_strings.h"
 
+#include "base/xml.h"
 #include "caldav/caldav.h"
 #include "core/catalog.h"
 #include "core/process.h"
@@ -103,29 +104,14 @@ static const char *request_user(request_rec *r)
 
 /* Text for an XML 1.0 element or attribute: markup escaped, and the
  * characters XML 1.0 forbids (C0 controls but TAB, LF, CR; U+FFFE,
- * U+FFFF) dropped -- a UID may hold them, the body must still parse. */
+ * U+FFFF) dropped -- a UID may hold them, the body must still parse
+ * (base/xml.h); from r's pool. */
 static const char *xml_escape(apr_pool_t *p, const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    char *out = apr_palloc(p, strlen(s) * 6 + 1), *o = out;
+    char *e = cst_xml_escape(s, strlen(s), CST_XML_QUOTES | CST_XML_DROP);
+    const char *out = apr_pstrdup(p, e != NULL ? e : "");
 
-    for (; *u != '\0'; u++) {
-        if (*u < 0x20 && *u != '\t' && *u != '\n' && *u != '\r')
-            continue;
-        if (u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF)) {
-            u += 2;
-            continue;
-        }
-        switch (*u) {
-        case '<': memcpy(o, "&lt;", 4); o += 4; break;
-        case '>': memcpy(o, "&gt;", 4); o += 4; break;
-        case '&': memcpy(o, "&amp;", 5); o += 5; break;
-        case '"': memcpy(o, "&quot;", 6); o += 6; break;
-        case '\'': memcpy(o, "&#39;", 5); o += 5; break;
-        default: *o++ = (char)*u;
-        }
-    }
-    *o = '\0';
+    free(e);
     return out;
 }
 

@@ -6,7 +6,9 @@
  * response and the connection is free).  Every write carries the client's own Authorization header,
  * so the backend applies its own access rules; a task is created with
  * If-None-Match: *, and an existing one is re-read, merged (the owner's
- * progress stays) and written back with If-Match, up to three times.
+ * progress stays) and written back with If-Match, up to three times --
+ * all through the follow-up engine's conditional update
+ * (steward/update.h), the one the sweep uses.
  */
 #include "plugin/taskwriter.h"
 
@@ -21,17 +23,17 @@
 #include "http_protocol.h"
 
 #include "caldav/caldav.h"
+#include "core/icaltext.h"
 #include "core/tasks.h"
+#include "steward/store.h"
+#include "steward/taskedit.h"
+#include "steward/update.h"
+#include "steward/url.h"
 
 #ifdef APLOG_USE_MODULE
 APLOG_USE_MODULE(calsteward);
 #endif
 
-#define MAX_TRIES 3
-
-/* A meeting whose tasks are to be written, in the child's queue: copies
- * of everything it needs (the request and its pools are gone by then);
- * the client's credentials live here, in memory only. */
 typedef struct cs_job {
     struct cs_job *next;
     apr_pool_t *pool;          /* the job's own */
@@ -50,21 +52,16 @@ typedef struct cs_job {
     apr_time_t first, not_before;
     int tries;
     char last_error[256];
+    /* task i of the meeting is there (written, up to date, or refused
+     * for good): not named again when the rest are logged */
+    unsigned char done[CS_MAX_TASKS_WRITTEN];
 } cs_job;
-
-/* 1 for a status that means "busy, ask again": 408, 429, 5xx. */
-static int busy(long status)
-{
-    return status == 408 || status == 429 || status >= 500;
-}
 
 /* 1 when the handle's last exchange got no answer at all (refused,
  * timeout) or a busy one: worth trying again later. */
 static int transient(const cst_dav *dav)
 {
-    long st = cst_dav_last_status(dav);
-
-    return st == 0 || busy(st);
+    return cst_stw_classify(cst_dav_last_status(dav)) == CST_STW_CLASS_RETRY;
 }
 
 const char *cs_backend_base(request_rec *r, const cs_dir_conf *dc)
@@ -90,81 +87,52 @@ const char *cs_request_path(request_rec *r)
     return ap_os_escape_path(r->pool, r->uri, 1);
 }
 
-/* The template with {user} replaced by the (escaped) user name; NULL
- * when the name is "." or "..", which would leave the template's
- * prefix. */
-static const char *expand_template(apr_pool_t *p, const char *tpl,
-                                   const char *user)
-{
-    const char *at = strstr(tpl, "{user}");
-    const char *rest;
-
-    if (at == NULL)
-        return tpl;
-    if (strcmp(user, ".") == 0 || strcmp(user, "..") == 0)
-        return NULL;
-    rest = expand_template(p, at + 6, user);
-    if (rest == NULL)
-        return NULL;
-    return apr_pstrcat(p, apr_pstrndup(p, tpl, at - tpl),
-                       ap_escape_path_segment(p, user), rest, NULL);
-}
-
-/* The collection the request's resource is in: "/a/b/c.ics" -> "/a/b/",
- * escaped as it is sent */
-static const char *parent_path(apr_pool_t *p, const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return "/";
-    return apr_pstrndup(p, path, (apr_size_t)(slash - path) + 1);
-}
-
 /* Finds (or makes) a collection that takes VTODOs for same-collection:
  * the meeting's own, else the first such calendar in the user's home,
- * else a new one named "Action items". */
+ * else a new one named "Action items" (steward/store.h).  Sets *retry
+ * when the backend was unreachable or busy. */
 static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
 {
     apr_pool_t *p = j->pool;
-    const char *base = j->base, *user = j->user;
-    cst_catalog *cat = j->catalog;
-    const char *own = apr_pstrcat(p, base, parent_path(p, j->path), NULL);
-    char *principal = NULL, *home = NULL;
-    cst_dav_calendar *cals = NULL;
-    size_t n = 0, i;
+    char *parent = NULL, *own = NULL, *url = NULL;
     unsigned mask = 0;
     cst_error err = {0, ""};
-    cst_dav_response resp;
-    const char *found = NULL, *url;
+    cst_stw_home home;
+    cst_stw_tpl_why why;
+    const char *found = NULL;
+    int make = 0;
 
     *retry = 0;
+    memset(&home, 0, sizeof(home));
     if (j->tasks == CS_TASKS_TEMPLATE) {
-        const char *path = expand_template(p, j->tasks_template, user);
-
-        if (path == NULL) {
+        if (cst_stw_template_expand(j->tasks_template, j->user, NULL, &url,
+                                    &why) != CST_OK) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
                          "calsteward: CS011 %s: no task collection: user "
-                         "name \"%s\" is a dot segment", j->uri,
-                         ap_escape_logitem(p, user));
-            return NULL;
+                         "name \"%s\" %s", j->uri,
+                         ap_escape_logitem(p, j->user),
+                         why == CST_STW_TPL_OUTSIDE
+                             ? "leaves the template's prefix"
+                             : "is a dot segment or no path segment");
+            goto done;
         }
-        return apr_pstrcat(p, base, path, NULL);
+        found = apr_pstrcat(p, j->base, url, NULL);
+        goto done;
     }
+    parent = cst_stw_parent_url(j->path);
+    if (parent == NULL)
+        goto done;
+    own = apr_pstrcat(p, j->base, parent, NULL);
     if (cst_dav_supported_components(dav, own, &mask, &err) == CST_OK
-        && (mask & CST_DAV_VTODO))
-        return own;
+        && (mask & CST_DAV_VTODO)) {
+        found = own;
+        goto done;
+    }
     if (err.msg[0] != '\0' && transient(dav)) {
         *retry = 1;
-        return NULL;
+        goto done;
     }
-    if (cst_dav_current_user_principal(dav, own, &principal, &err) != CST_OK
-        || principal == NULL
-        || cst_dav_calendar_home(dav, principal, &home, &err) != CST_OK
-        || home == NULL || home[0] == '\0') {
-        if (err.msg[0] == '\0')
-            apr_cpystrn(err.msg, "the server names no calendar home",
-                        sizeof(err.msg));
+    if (cst_stw_home_read(dav, own, &home, &err) != CST_OK) {
         if (transient(dav)) {
             *retry = 1;
             goto done;
@@ -174,209 +142,84 @@ static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
                      err.msg);
         goto done;
     }
-    if (cst_dav_list_calendars(dav, home, &cals, &n, &err) == CST_OK) {
-        for (i = 0; i < n && found == NULL; i++) {
-            if (cals[i].components & CST_DAV_VTODO)
-                found = apr_pstrdup(p, cals[i].href);
-        }
-    }
-    if (found == NULL) {
-        url = apr_pstrcat(p, home,
-                          home[strlen(home) - 1] == '/' ? "" : "/",
-                          "action-items/", NULL);
-        cst_dav_response_init(&resp);
-        if (cst_dav_mkcalendar(dav, url,
-                               cst_catalog_translate(N_("Action items"), cat),
-                               CST_DAV_VTODO, &resp, &err) == CST_OK
-            && resp.status >= 200 && resp.status < 300)
-            found = url;
+    if (cst_stw_tasks_choose(&home, &url, &make, &err) != CST_OK)
+        goto done;
+    if (make && cst_stw_tasks_make(dav, url,
+                                   cst_catalog_translate(N_("Action items"),
+                                                         j->catalog),
+                                   &err) != CST_OK) {
+        if (transient(dav))
+            *retry = 1;
         else
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
-                         "calsteward: CS012 %s: cannot create %s: %ld %s",
-                         j->uri, url, resp.status, err.msg);
-        cst_dav_response_fini(&resp);
+                         "calsteward: CS012 %s: cannot create %s: %s",
+                         j->uri, url, err.msg);
+        goto done;
     }
+    found = apr_pstrdup(p, url);
 done:
-    cst_dav_calendars_free(&cals, n);
-    free(principal);
-    free(home);
+    cst_stw_home_fini(&home);
+    free(parent);
+    free(url);
     return found;
 }
 
-/* Writes one task: create, or merge into the existing copy.  Returns 0
- * when it is there (written or up to date), 1 when the backend could not
- * be reached or was busy (try again later), -1 when it refused (logged,
- * CS013). */
-/* resp as a GET of the item would have filled it; 0, or -1 when the
- * item cannot stand for a GET (then the task is read with one). */
-static int from_item(const cst_dav_item *it, cst_dav_response *resp)
-{
-    if (it->status == 404)
-        return (resp->status = 404, 0);
-    if (it->status != 200 || it->data == NULL || it->etag == NULL)
-        return -1;
-    resp->body = cst_dav_restore_crlf(it->data, it->len, &resp->body_len);
-    resp->etag = strdup(it->etag);
-    if (resp->body == NULL || resp->etag == NULL) {
-        cst_dav_response_fini(resp);
-        return -1;
-    }
-    resp->status = 200;
-    return 0;
-}
-
+/* Writes one task through the engine's conditional update: create, or
+ * merge into the existing copy (known from the prefetch, else read).
+ * Returns 0 when it is there (written or up to date), 1 when the backend
+ * could not be reached or was busy (try again later), -1 when it refused
+ * (logged, CS013). */
 static int write_one(cs_job *j, cst_dav *dav, const char *collection,
                      const cst_task *t, const cst_dav_item *pre)
 {
-    const char *url = apr_pstrcat(j->pool, collection,
-                                  collection[strlen(collection) - 1] == '/'
-                                      ? ""
-                                      : "/",
-                                  t->uid, ".ics", NULL);
-    cst_dav_response resp;
+    char *url = cst_stw_member_url(collection, t->uid, ".ics");
+    char *known = NULL;
+    cst_stw_task_edit edit;
+    cst_stw_update u;
+    cst_stw_result res;
     cst_error err = {0, ""};
-    char *etag = NULL;
-    int tries, ret = -1;
+    int ret = -1;
 
-    for (tries = 0; tries < MAX_TRIES; tries++) {
-        char *merged = NULL;
-        size_t mlen = 0;
-
-        free(etag);
-        etag = NULL;
-        cst_dav_response_init(&resp);
-        if (tries == 0 && pre != NULL && from_item(pre, &resp) == 0) {
-            /* known from the collection's multiget */
-        } else if (cst_dav_get(dav, url, &resp, &err) != CST_OK) {
-            ret = transient(dav) ? 1 : -1;
-            break;
-        }
-        if (resp.status == 404) {
-            cst_dav_response_fini(&resp);
-            if (cst_dav_put(dav, url, t->ics, t->len, "text/calendar", NULL,
-                            "*", &resp, &err) != CST_OK) {
-                ret = transient(dav) ? 1 : -1;
-                break;
-            }
-        } else if (resp.status == 200 && (resp.etag == NULL
-                                          || resp.etag[0] == '\0')) {
-            /* without an ETag no write can be conditional: never risk
-             * overwriting the owner's change (the sweep does the same) */
-            apr_snprintf(err.msg, sizeof(err.msg), "GET %s: no ETag; left "
-                         "alone", url);
-            cst_dav_response_fini(&resp);
-            break;
-        } else if (resp.status == 200) {
-            etag = strdup(resp.etag);
-            if (etag == NULL
-                || cst_task_merge(resp.body, resp.body_len, t, j->now,
-                                  &merged, &mlen, &err) != CST_OK) {
-                cst_dav_response_fini(&resp);
-                break;
-            }
-            cst_dav_response_fini(&resp);
-            if (merged == NULL) {
-                ret = 0; /* up to date */
-                break;
-            }
-            if (cst_dav_put(dav, url, merged, mlen, "text/calendar", etag,
-                            NULL, &resp, &err) != CST_OK) {
-                free(merged);
-                ret = transient(dav) ? 1 : -1;
-                break;
-            }
-            free(merged);
-        } else {
-            apr_snprintf(err.msg, sizeof(err.msg), "GET %s: HTTP %ld", url,
-                         resp.status);
-            ret = busy(resp.status) ? 1 : -1;
-            cst_dav_response_fini(&resp);
-            break;
-        }
-        if (resp.status == 412) {
-            cst_dav_response_fini(&resp); /* changed meanwhile: again */
-            continue;
-        }
-        if (resp.status >= 200 && resp.status < 300) {
-            cst_dav_response_fini(&resp);
-            ret = 0;
-            break;
-        }
-        apr_snprintf(err.msg, sizeof(err.msg), "PUT %s: HTTP %ld", url,
-                     resp.status);
-        ret = busy(resp.status) ? 1 : -1;
-        cst_dav_response_fini(&resp);
+    memset(&res, 0, sizeof(res));
+    if (url == NULL) {
+        apr_cpystrn(err.msg, "out of memory", sizeof(err.msg));
+        goto done;
+    }
+    memset(&edit, 0, sizeof(edit));
+    edit.task = t;
+    edit.now = j->now;
+    memset(&u, 0, sizeof(u));
+    u.url = url;
+    u.may_create = 1;
+    u.content_type = "text/calendar";
+    u.edit = cst_stw_task_edit_fn;
+    u.edit_ctx = &edit;
+    cst_stw_item_known(pre, &known, &u.known_len, &u.known_etag,
+                       &u.known_absent);
+    u.known = known;
+    switch (cst_stw_update_run(dav, &u, &res, &err)) {
+    case CST_STW_WRITTEN:
+    case CST_STW_UNCHANGED:
+        ret = 0;
+        break;
+    case CST_STW_LATER:
+        ret = 1;
+        break;
+    default:
+        ret = -1;
         break;
     }
-    free(etag);
-    if (tries == MAX_TRIES)
-        apr_snprintf(err.msg, sizeof(err.msg), "PUT %s: still 412 after %d "
-                     "tries", url, MAX_TRIES);
+done:
     if (ret < 0)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
                      "calsteward: CS013 %s: task %s not written: %s", j->uri,
                      t->uid, err.msg);
     else if (ret > 0)
         snprintf(j->last_error, sizeof(j->last_error), "%s", err.msg);
+    cst_stw_result_fini(&res);
+    free(known);
+    free(url);
     return ret;
-}
-
-/* 1 when the last segment of url, %-decoded, is name. */
-static int last_segment_is(apr_pool_t *p, const char *url, const char *name)
-{
-    const char *slash = strrchr(url, '/');
-    char *seg;
-
-    if (slash == NULL)
-        return 0;
-    seg = apr_pstrdup(p, slash + 1);
-    if (ap_unescape_url(seg) != OK)
-        return 0;
-    return strcmp(seg, name) == 0;
-}
-
-/*
- * What the collection holds of the tasks, read with one calendar-multiget
- * instead of a GET each: pre[i] is task i's item (status 200 with its
- * data and ETag, or 404), NULL where the answer did not say -- that task
- * is then read with its own GET, as are all of them when the server
- * refuses the REPORT.
- */
-static void prefetch(cs_job *j, cst_dav *dav, const char *collection,
-                     const cst_task_list *l, const cst_dav_item **pre,
-                     cst_dav_items *items)
-{
-    size_t n = l->n < CS_MAX_TASKS_WRITTEN ? l->n : CS_MAX_TASKS_WRITTEN;
-    const char **hrefs;
-    cst_error err = {0, ""};
-    size_t i, k;
-
-    if (n < 2)
-        return; /* one GET is as cheap */
-    hrefs = apr_palloc(j->pool, n * sizeof(*hrefs));
-    for (i = 0; i < n; i++)
-        hrefs[i] = apr_pstrcat(j->pool, collection,
-                               collection[strlen(collection) - 1] == '/'
-                                   ? ""
-                                   : "/",
-                               ap_escape_path_segment(j->pool,
-                                                      l->v[i].uid),
-                               ".ics", NULL);
-    if (cst_dav_multiget(dav, collection, hrefs, n, items, &err) != CST_OK) {
-        cst_dav_items_fini(items);
-        return;
-    }
-    for (i = 0; i < n; i++) {
-        const char *name = apr_pstrcat(j->pool, l->v[i].uid, ".ics", NULL);
-
-        for (k = 0; k < items->n; k++) {
-            if (items->v[k].url != NULL
-                && last_segment_is(j->pool, items->v[k].url, name)) {
-                pre[i] = &items->v[k];
-                break;
-            }
-        }
-    }
 }
 
 /*
@@ -385,7 +228,7 @@ static void prefetch(cs_job *j, cst_dav *dav, const char *collection,
  * (the backend unreachable or busy): the job is run again later -- the
  * tasks already written are then up to date, nothing is doubled.
  */
-static int run_job(cs_job *j)
+static int run_job(cs_job *j, apr_time_t deadline)
 {
     cst_task_list list = {NULL, 0, 0};
     cst_tasks_in in;
@@ -394,6 +237,7 @@ static int run_job(cs_job *j)
     cst_error err = {0, ""};
     const char *collection;
     const cst_dav_item *pre[CS_MAX_TASKS_WRITTEN];
+    const char *uids[CS_MAX_TASKS_WRITTEN];
     cst_dav_items items;
     size_t i;
     int again = 0, retry = 0;
@@ -412,6 +256,20 @@ static int run_job(cs_job *j)
     memset(&opts, 0, sizeof(opts));
     opts.authorization = j->auth;
     opts.timeout_ms = CS_TASK_TIMEOUT_MS;
+    if (deadline != 0) {
+        /* Apache is stopping: no request outlasts the stop time */
+        apr_time_t left = deadline - apr_time_now();
+
+        if (left < apr_time_from_msec(100)) {
+            again = 1;
+            goto done;
+        }
+        if (apr_time_as_msec(left) < opts.timeout_ms)
+            opts.timeout_ms = (long)apr_time_as_msec(left);
+        opts.connect_timeout_ms = opts.timeout_ms < CST_DAV_CONNECT_TIMEOUT_MS
+                                      ? opts.timeout_ms
+                                      : 0;
+    }
     dav = cst_dav_new(&opts, &err);
     if (dav == NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
@@ -426,12 +284,22 @@ static int run_job(cs_job *j)
                      "the task collection could not be reached");
         goto done;
     }
-    prefetch(j, dav, collection, &list, pre, &items);
+    for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++)
+        uids[i] = list.v[i].uid;
+    cst_stw_tasks_prefetch(dav, collection, uids, i, pre, &items);
     for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
+        if (j->done[i])
+            continue; /* written by an earlier try */
+        if (deadline != 0 && apr_time_now() >= deadline) {
+            again = 1; /* the stop time is over: logged */
+            break;
+        }
         if (write_one(j, dav, collection, &list.v[i], pre[i]) > 0) {
             again = 1;
             if (cst_dav_last_status(dav) == 0)
                 break; /* not reachable: the others would not be either */
+        } else {
+            j->done[i] = 1;
         }
     }
     if (list.n > CS_MAX_TASKS_WRITTEN && j->tries == 0)
@@ -451,9 +319,12 @@ done:
  * One worker thread per child writes the queued meetings' tasks, oldest
  * first; a job the backend could not take is run again after a backoff
  * (1 s, doubling, at most CS_RETRY_MAX_S), for at most CS_DELIVERY_MAX_S.
- * At most CS_QUEUE_MAX jobs wait; past that, or past the time, or when
- * the child stops with jobs left, a log line names the meeting (never
- * the credentials), and the next save of it or the sweep writes them.   */
+ * At most CS_QUEUE_MAX jobs wait; past that, or past the time, a log
+ * line names the meeting.  When the child stops, every job left gets one
+ * more try, all within CS_STOP_MAX_S of the stop (each request's timeout
+ * cut to what is left); then one line per meeting (CS015: its URL and
+ * UID, the UIDs of the tasks not yet written, never the credentials)
+ * says the next save of it or the sweep writes them.                    */
 
 typedef struct cs_queue {
     apr_pool_t *pool;
@@ -463,18 +334,77 @@ typedef struct cs_queue {
     cs_job *head, *tail;
     int n;
     int stopping;
+    apr_time_t stop_at; /* when the child began to stop */
     int running;
     server_rec *s;
 } cs_queue;
 
 static cs_queue *queue; /* the child's; set once in child_init */
 
+/* The UID of the first VEVENT of body, for the log; "-" when none. */
+static const char *meeting_uid(cs_job *j)
+{
+    cst_icaltext t;
+    cst_error err = {0, ""};
+    const char *uid = "-";
+    char *v;
+    int comp, prop;
+
+    memset(&t, 0, sizeof(t));
+    if (cst_icaltext_scan(j->body, j->len, &t, &err) != CST_OK)
+        goto done;
+    comp = cst_icaltext_nth_comp(&t, "VEVENT", 0);
+    prop = comp < 0 ? -1 : cst_icaltext_find_prop(&t, comp, "UID", 0);
+    if (prop >= 0 && (v = cst_icaltext_value(&t, (size_t)prop)) != NULL) {
+        uid = ap_escape_logitem(j->pool, v);
+        free(v);
+    }
+done:
+    cst_icaltext_fini(&t);
+    return uid;
+}
+
+/* The UIDs of the meeting's tasks not known to be there, comma
+ * separated; "-" when none could be built. */
+static const char *pending_tasks(cs_job *j)
+{
+    cst_task_list list = {NULL, 0, 0};
+    cst_tasks_in in;
+    cst_error err = {0, ""};
+    const char *out = NULL;
+    size_t i;
+
+    memset(&in, 0, sizeof(in));
+    in.policy = j->policy;
+    in.now = j->now;
+    in.tr = cst_catalog_translate;
+    in.tr_ctx = j->catalog;
+    in.organizer_user = j->user;
+    if (cst_tasks_build(j->body, j->len, &in, &list, &err) == CST_OK) {
+        for (i = 0; i < list.n && i < CS_MAX_TASKS_WRITTEN; i++) {
+            if (j->done[i])
+                continue;
+            out = out == NULL ? apr_pstrdup(j->pool, list.v[i].uid)
+                              : apr_pstrcat(j->pool, out, ",",
+                                            list.v[i].uid, NULL);
+        }
+    }
+    cst_task_list_fini(&list);
+    return out != NULL ? out : "-";
+}
+
+/* One line per meeting whose tasks are given up (never the
+ * credentials): the meeting's URL and UID and the tasks' UIDs, for the
+ * administrator; the next save of the meeting or the sweep writes them.
+ * Frees the job. */
 static void drop_job(cs_job *j, const char *why)
 {
     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, j->s,
-                 "calsteward: CS015 %s: tasks not written (%s%s%s); the "
-                 "next save of the meeting or the sweep writes them",
-                 j->uri, why, j->last_error[0] ? ": " : "", j->last_error);
+                 "calsteward: CS015 %s: meeting %s: tasks %s not written "
+                 "(%s%s%s); the next save of the meeting or the sweep "
+                 "writes them",
+                 j->uri, meeting_uid(j), pending_tasks(j), why,
+                 j->last_error[0] ? ": " : "", j->last_error);
     apr_pool_destroy(j->pool);
 }
 
@@ -482,7 +412,7 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *thd, void *data)
 {
     cs_queue *q = data;
     cs_job *j, *prev;
-    apr_time_t now, wait;
+    apr_time_t now, wait, deadline;
 
     (void)thd;
     apr_thread_mutex_lock(q->lock);
@@ -512,9 +442,18 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *thd, void *data)
             q->tail = prev;
         q->n--;
         j->next = NULL;
+        /* stopping: one more try each, all within CS_STOP_MAX_S */
+        deadline = q->stopping
+                       ? q->stop_at + apr_time_from_sec(CS_STOP_MAX_S)
+                       : 0;
         apr_thread_mutex_unlock(q->lock);
 
-        if (run_job(j) == 0) {
+        if (deadline != 0 && apr_time_now() >= deadline) {
+            drop_job(j, "Apache stopped");
+            apr_thread_mutex_lock(q->lock);
+            continue;
+        }
+        if (run_job(j, deadline) == 0) {
             apr_pool_destroy(j->pool);
         } else if (apr_time_now() - j->first
                    > apr_time_from_sec(CS_DELIVERY_MAX_S)) {
@@ -566,6 +505,7 @@ static apr_status_t stop_queue(void *data)
 
     apr_thread_mutex_lock(q->lock);
     q->stopping = 1;
+    q->stop_at = apr_time_now();
     apr_thread_cond_broadcast(q->cond);
     apr_thread_mutex_unlock(q->lock);
     apr_thread_join(&rv, q->thread);
@@ -628,7 +568,7 @@ void cs_write_tasks(request_rec *r, const cs_dir_conf *dc, const char *body,
     j->now = apr_time_sec(r->request_time);
     j->first = j->not_before = apr_time_now();
     if (q == NULL) {
-        run_job(j); /* no queue: as before, after the response */
+        run_job(j, 0); /* no queue: as before, after the response */
         apr_pool_destroy(p);
         return;
     }

@@ -32,6 +32,11 @@ const char *cs_request_path(request_rec *r);
 #define CS_DELIVERY_MAX_S 600
 #define CS_RETRY_MAX_S 30
 #define CS_TASK_TIMEOUT_MS 10000
+/* When the child stops, what is still queued gets one more try, all of
+ * it within CS_STOP_MAX_S seconds (a request already under way may take
+ * its CS_TASK_TIMEOUT_MS); the rest is logged (CS015: the meeting's URL
+ * and UID and the UIDs of the tasks not written, never the credentials). */
+#define CS_STOP_MAX_S 3
 
 /* Starts the child's delivery thread (child_init); stopped with pchild,
  * after writing what the backend takes before the child exits. */

@@ -16,9 +16,11 @@ srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
 PY=${PYTHON3:-/usr/bin/python3}
 REPLAY="$srcdir/tests/caldav/replay.py"
-DRIVER="$builddir/tests/caldav/caldav-driver"
+# tests/steward/test-steward-cases.sh runs the same loop over its own
+# cases with its own driver
+DRIVER=${CASES_DRIVER:-"$builddir/tests/caldav/caldav-driver"}
 CALSTEWARD="$builddir/cli/calsteward"
-DATA="$srcdir/tests/caldav/data"
+DATA=${CASES_DATA:-"$srcdir/tests/caldav/data"}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cst-dav-cases.XXXXXX") || exit 1
 srv=""

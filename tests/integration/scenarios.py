@@ -95,6 +95,10 @@ class Tap:
                 print("# " + ln)
 
     def done(self):
+        # a script run in phases prints the plan itself
+        # (test-plugin-delivery.sh)
+        if os.environ.get("CST_TAP_NO_PLAN") == "1":
+            return
         print("1..%d" % self.n)
         if self.todo_failed:
             print("# TODO cases failing: " + "; ".join(self.todo_failed))

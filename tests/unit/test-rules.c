@@ -22,6 +22,7 @@
 #include "core/meeting.h"
 #include "core/policy.h"
 #include "core/rules.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 
@@ -334,18 +335,6 @@ static int all_crlf(const char *s, size_t n)
 
 /* ---- UTC instants ------------------------------------------------------- */
 
-static long days_from_civil(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* "2023-06-20T02:00:00Z" -> time_t; -1 when malformed. */
 static time_t parse_utc(const char *s)
 {
@@ -355,31 +344,22 @@ static time_t parse_utc(const char *s)
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se,
                &z) != 7 || z != 'Z')
         return (time_t)-1;
-    return (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L
+    return (time_t)(cst_days_from_civil(y, mo, d) * 86400L + h * 3600L
                     + mi * 60L + se);
 }
 
 static void format_utc(time_t t, char *out, size_t n)
 {
     long days = (long)(t / 86400), secs = (long)(t % 86400);
-    long z, era, doe, yoe, y, doy, mp, d, m;
+    int y, m, d;
 
     if (secs < 0) {
         secs += 86400;
         days--;
     }
-    /* civil_from_days (H. Hinnant) */
-    z = days + 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    snprintf(out, n, "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", y + (m <= 2), m,
-             d, secs / 3600, secs / 60 % 60, secs % 60);
+    cst_civil_from_days(days, &y, &m, &d);
+    snprintf(out, n, "%04d-%02d-%02dT%02ld:%02ld:%02ldZ", y, m, d,
+             secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 /* ---- running a case ----------------------------------------------------- */
