@@ -12,8 +12,10 @@
 #include "cli/digest.h"
 #include "cli/i18n.h"
 #include "core/tasks.h"
+#include "steward/taskedit.h"
+#include "steward/update.h"
+#include "steward/url.h"
 
-#define MAX_TRIES 3
 /* Tasks read for the digests of one account, at most. */
 #define MAX_FACTS 100000u
 
@@ -44,17 +46,6 @@ static void say(cli_digest_run *r, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     r->warn(r->host, line);
-}
-
-static char *member_url(const char *col, const char *uid)
-{
-    size_t n = strlen(col), len = n + strlen(uid) + 6;
-    char *u = malloc(len);
-
-    if (u != NULL)
-        snprintf(u, len, "%s%s%s.ics", col,
-                 n > 0 && col[n - 1] == '/' ? "" : "/", uid);
-    return u;
 }
 
 /* Keeps the facts of one listed member; a digest of the task collection
@@ -176,133 +167,94 @@ static stored *find_stored(run_state *s, const char *uid)
     return NULL;
 }
 
-/* Reads the digest at url again (after a 412): 1 with *d refreshed, 0
- * when it is gone, -1 on a failure (warned). */
-static int reread(cli_digest_run *r, const char *url, stored *d)
+/* What --dry-run shows, through the host. */
+static void show_write(void *ctx, int create, const char *url,
+                       const char *body, size_t len)
 {
-    cst_dav_response resp;
-    cst_error err = {0, ""};
-    int ret = -1;
+    cli_digest_run *r = ctx;
 
-    cst_dav_response_init(&resp);
-    if (cst_dav_get(r->dav, url, &resp, &err) != CST_OK) {
-        say(r, _("%s not written: %s"), url, err.msg);
-    } else if (resp.status == 404) {
-        ret = 0;
-    } else if (resp.status != 200 || resp.etag == NULL ||
-               resp.etag[0] == '\0') {
-        say(r, _("%s not written: %s"), url,
-            resp.status != 200 ? _("the server did not give it back")
-                               : _("no ETag, so no write can be "
-                                   "conditional; left alone"));
-    } else {
-        free(d->etag);
-        free(d->body);
-        d->etag = strdup(resp.etag);
-        d->body = malloc(resp.body_len + 1);
-        if (d->etag == NULL || d->body == NULL) {
-            say(r, _("%s not written: %s"), url, strerror(ENOMEM));
-        } else {
-            memcpy(d->body, resp.body, resp.body_len);
-            d->body[resp.body_len] = '\0';
-            d->len = resp.body_len;
-            ret = 1;
-        }
+    r->show(r->host, create ? _("create") : _("update"), url, body, len);
+}
+
+/* One conditional update of a digest (steward/update.h): the outcome
+ * counted, a failure named. */
+static int update(cli_digest_run *r, cst_stw_update *u)
+{
+    cst_stw_result res;
+    cst_error err = {0, ""};
+    int ret = 0;
+
+    if (r->dry_run) {
+        u->show = show_write;
+        u->show_ctx = r;
     }
-    cst_dav_response_fini(&resp);
+    switch (cst_stw_update_run(r->dav, u, &res, &err)) {
+    case CST_STW_WRITTEN:
+        r->written++;
+        break;
+    case CST_STW_UNCHANGED:
+    case CST_STW_GONE: /* an old digest deleted meanwhile: nothing to close */
+        r->unchanged++;
+        break;
+    default:
+        say(r, _("%s not written: %s"), u->url, err.msg);
+        r->errors++;
+        ret = -1;
+        break;
+    }
+    cst_stw_result_fini(&res);
     return ret;
 }
 
-/* Creates or updates one digest; conditional every time. */
+/* Creates the organizer's digest of the period, or merges it over the
+ * stored copy (which keeps the organizer's changes). */
 static int write_one(cli_digest_run *r, const cst_digest *dg, stored *found)
 {
-    stored tmp, *d = found;
-    char *url = found ? strdup(found->url) : member_url(r->tasks_url,
-                                                        dg->task.uid);
-    cst_dav_response resp;
-    cst_error err = {0, ""};
-    int tries, ret = -1;
+    cst_stw_task_edit edit;
+    cst_stw_update u;
+    char *url = found ? strdup(found->url)
+                      : cst_stw_member_url(r->tasks_url, dg->task.uid, ".ics");
+    int ret;
 
-    memset(&tmp, 0, sizeof(tmp));
-    cst_dav_response_init(&resp);
     if (url == NULL) {
         say(r, _("%s not written: %s"), dg->task.uid, strerror(ENOMEM));
-        goto done;
-    }
-    for (tries = 0; tries < MAX_TRIES; tries++) {
-        char *merged = NULL;
-        size_t mlen = 0;
-        const char *body = dg->task.ics;
-        size_t blen = dg->task.len;
-
-        if (d != NULL) {
-            if (d->etag == NULL || d->etag[0] == '\0') {
-                say(r, _("%s not written: %s"), url,
-                    _("no ETag, so no write can be conditional; left "
-                      "alone"));
-                goto done;
-            }
-            if (cst_task_merge(d->body, d->len, &dg->task, r->now, &merged,
-                               &mlen, &err) != CST_OK) {
-                say(r, _("%s not written: %s"), url, err.msg);
-                goto done;
-            }
-            if (merged == NULL) {
-                r->unchanged++;
-                ret = 0;
-                goto done;
-            }
-            body = merged;
-            blen = mlen;
-        }
-        if (r->dry_run) {
-            r->show(r->host, d ? _("update") : _("create"), url, body, blen);
-            free(merged);
-            r->written++;
-            ret = 0;
-            goto done;
-        }
-        if (cst_dav_put(r->dav, url, body, blen, NULL, d ? d->etag : NULL,
-                        d ? NULL : "*", &resp, &err) != CST_OK) {
-            free(merged);
-            say(r, _("%s not written: %s"), url, err.msg);
-            goto done;
-        }
-        free(merged);
-        if (resp.status == 412) {
-            /* made or changed meanwhile: merge over what is there now */
-            int got;
-
-            if (d == NULL)
-                d = &tmp;
-            got = reread(r, url, d);
-            if (got < 0)
-                goto done;
-            if (got == 0)
-                d = NULL;
-            continue;
-        }
-        if (resp.status < 200 || resp.status >= 300) {
-            say(r, _("%s not written: %s"), url,
-                resp.status == 403 || resp.status == 401
-                    ? _("the server refused the write")
-                    : _("the server did not take it"));
-            goto done;
-        }
-        r->written++;
-        ret = 0;
-        goto done;
-    }
-    say(r, _("%s not written: %s"), url,
-        _("changed by someone else at every try; left for the next run"));
-done:
-    if (ret != 0)
         r->errors++;
-    free(tmp.etag);
-    free(tmp.body);
-    cst_dav_response_fini(&resp);
+        return -1;
+    }
+    memset(&edit, 0, sizeof(edit));
+    edit.task = &dg->task;
+    edit.now = r->now;
+    memset(&u, 0, sizeof(u));
+    u.url = url;
+    if (found != NULL) {
+        u.known = found->body;
+        u.known_len = found->len;
+        u.known_etag = found->etag;
+    } else {
+        u.known_absent = 1;
+    }
+    u.may_create = 1;
+    u.edit = cst_stw_task_edit_fn;
+    u.edit_ctx = &edit;
+    ret = update(r, &u);
     free(url);
     return ret;
+}
+
+/* The edit that closes an old digest (cst_digest_close()). */
+static cst_status close_edit(void *ctx, const char *cur, size_t len,
+                             const char *prev, size_t prev_len, char **out,
+                             size_t *out_len, cst_error *err)
+{
+    const cli_digest_run *r = ctx;
+
+    (void)prev;
+    (void)prev_len;
+    *out = NULL;
+    *out_len = 0;
+    if (cur == NULL)
+        return CST_OK; /* gone: nothing to close */
+    return cst_digest_close(cur, len, r->now, out, out_len, err);
 }
 
 /* Closes the organizer's open digests of earlier periods: what is
@@ -317,54 +269,22 @@ static int close_old(cli_digest_run *r, run_state *s, const char *organizer,
     for (i = 0; i < s->nd; i++) {
         stored *d = &s->d[i];
         const cst_task_facts *f = &s->f[d->fact];
-        cst_dav_response resp;
-        cst_error err = {0, ""};
-        char *out = NULL;
-        size_t len = 0;
+        cst_stw_update u;
 
         /* a digest is due on its period's first day: one due before
          * this period began belongs to an earlier one */
         if (f->done || f->organizer == NULL || !f->has_due ||
             strcmp(f->organizer, organizer) != 0 || f->due > period_start)
             continue; /* closed, another's, or not earlier */
-        if (d->etag == NULL || d->etag[0] == '\0') {
-            say(r, _("%s not written: %s"), d->url,
-                _("no ETag, so no write can be conditional; left alone"));
-            r->errors++;
+        memset(&u, 0, sizeof(u));
+        u.url = d->url;
+        u.known = d->body;
+        u.known_len = d->len;
+        u.known_etag = d->etag;
+        u.edit = close_edit;
+        u.edit_ctx = r;
+        if (update(r, &u) != 0)
             ret = -1;
-            continue;
-        }
-        if (cst_digest_close(d->body, d->len, r->now, &out, &len, &err) !=
-            CST_OK) {
-            say(r, _("%s not written: %s"), d->url,
-                err.msg[0] ? err.msg : strerror(ENOMEM));
-            r->errors++;
-            ret = -1;
-            continue;
-        }
-        if (out == NULL)
-            continue;
-        if (r->dry_run) {
-            r->show(r->host, _("update"), d->url, out, len);
-            r->written++;
-            free(out);
-            continue;
-        }
-        cst_dav_response_init(&resp);
-        if (cst_dav_put(r->dav, d->url, out, len, NULL, d->etag, NULL, &resp,
-                        &err) != CST_OK ||
-            resp.status < 200 || resp.status >= 300) {
-            /* 412: the organizer changed it meanwhile; the next run
-             * reads it again */
-            say(r, _("%s not written: %s"), d->url,
-                err.msg[0] ? err.msg : _("the server did not take it"));
-            r->errors++;
-            ret = -1;
-        } else {
-            r->written++;
-        }
-        cst_dav_response_fini(&resp);
-        free(out);
     }
     return ret;
 }
