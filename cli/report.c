@@ -25,6 +25,7 @@
 #include "core/meeting.h"
 #include "core/retro.h"
 #include "core/tz.h"
+#include "core/util.h"
 
 #define REPORT_MAX_FILES   200000u /* .ics files read from the folders */
 #define REPORT_MAX_DEPTH   8       /* folders below a --dir */
@@ -82,18 +83,6 @@ static void usage(FILE *out)
 
 /* ---- dates ------------------------------------------------------------ */
 
-static long days_from_civil(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A DATE ("2023-04-01" or "20230401": 00:00 UTC) or an ISO instant. */
 static int parse_date(const char *opt, const char *s, time_t *out)
 {
@@ -103,7 +92,7 @@ static int parse_date(const char *opt, const char *s, time_t *out)
          || sscanf(s, "%4d%2d%2d%n", &y, &m, &d, &n) == 3)
         && s[n] == '\0' && m >= 1 && m <= 12 && d >= 1 && d <= 31
         && y >= 1900 && y <= 9999) {
-        *out = (time_t)days_from_civil(y, m, d) * 86400;
+        *out = (time_t)cst_days_from_civil(y, m, d) * 86400;
         return 1;
     }
     if (strchr(s, 'T') != NULL || strchr(s, 't') != NULL) {

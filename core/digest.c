@@ -107,12 +107,8 @@ cst_status cst_digest_period_of(cst_digest_period period, time_t now,
         snprintf(key, 16, "%04u-%02u-%02u", (unsigned)d.year % 10000u,
                  (unsigned)d.month % 100u, (unsigned)d.day % 100u);
     } else {
-        /* ISO 8601: the week belongs to the year of its Thursday */
-        struct icaltimetype th = date_plus(d, 3);
-
         *end = midnight(date_plus(d, 7), z);
-        snprintf(key, 16, "%04u-W%02u", (unsigned)th.year % 10000u,
-                 (unsigned)((icaltime_day_of_year(th) - 1) / 7 + 1) % 100u);
+        cst_iso_week(d.year, d.month, d.day, key, 16, NULL);
     }
     return CST_OK;
 }

@@ -921,34 +921,10 @@ static cst_retro_group *group(cst_retro *r, cst_retro_by by, const char *key,
     return g;
 }
 
-/* Days since 1970-01-01 of a civil date. */
-static long civil_days(long y, long m, long d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* ISO 8601 week of a date: "2023-W25". */
 static void iso_week(cst_date d, char *buf, size_t n)
 {
-    long days = civil_days(d.year, d.month, d.day);
-    long wd = ((days % 7) + 7 + 3) % 7; /* Monday = 0; 1970-01-01 a Thu */
-    long thu = days - wd + 3, y = d.year, jan1, week;
-
-    /* the ISO year is the year of that week's Thursday */
-    if (thu < civil_days(y, 1, 1))
-        y--;
-    else if (thu >= civil_days(y + 1, 1, 1))
-        y++;
-    jan1 = civil_days(y, 1, 1);
-    week = (thu - jan1) / 7 + 1;
-    snprintf(buf, n, "%04ld-W%02ld", y, week);
+    cst_iso_week(d.year, d.month, d.day, buf, n, NULL);
 }
 
 /* The index of group (by, key), made with name when new; -1 on error

@@ -82,3 +82,19 @@ void cst_civil_from_days(long z, int *y, int *m, int *d)
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
+
+void cst_iso_week(long y, long m, long d, char *buf, size_t n, long *monday)
+{
+    long days = cst_days_from_civil(y, m, d);
+    long wd = ((days % 7) + 7 + 3) % 7; /* Monday = 0; 1970-01-01 a Thu */
+    long thu = days - wd + 3, iy = y;
+
+    if (thu < cst_days_from_civil(y, 1, 1))
+        iy--;
+    else if (thu >= cst_days_from_civil(y + 1, 1, 1))
+        iy++;
+    snprintf(buf, n, "%04ld-W%02ld", iy % 10000,
+             ((thu - cst_days_from_civil(iy, 1, 1)) / 7 + 1) % 100);
+    if (monday != NULL)
+        *monday = days - wd;
+}

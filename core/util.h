@@ -33,6 +33,11 @@ long cst_days_from_civil(long y, long m, long d);
 /* The date of day z since 1970-01-01 (the inverse). */
 void cst_civil_from_days(long z, int *y, int *m, int *d);
 
+/* The ISO 8601 week of y-m-d ("2026-W49": the week runs Monday to
+ * Sunday and belongs to the year of its Thursday) into buf (16 bytes
+ * suffice); *monday, when not NULL, is the day number of its Monday. */
+void cst_iso_week(long y, long m, long d, char *buf, size_t n, long *monday);
+
 /* t moved by days calendar days in zone (UTC when NULL), so that "3 days
  * before 10:00" is 10:00 local time also across a DST change. */
 time_t cst_add_local_days(time_t t, icaltimezone *zone, int days);
