@@ -1133,9 +1133,24 @@ static int cmp_task_meeting(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+typedef struct when {
+    time_t start;
+    size_t i;
+} when;
+
+static int cmp_when(const void *a, const void *b)
+{
+    const when *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 cst_status cst_retro_finish(cst_retro *r, cst_error *err)
 {
-    size_t i, j, w;
+    size_t i, j, k, w;
+    when *order;
     cst_status st = CST_OK;
 
     /* one record per (UID, occurrence): the same meeting read from two
@@ -1173,9 +1188,21 @@ cst_status cst_retro_finish(cst_retro *r, cst_error *err)
             r->m[mi].n_tasks = j - i;
         }
     }
-    for (i = 0; i < r->n_m && st == CST_OK; i++) {
-        const mrec *m = &r->m[i];
+    /* in time order, so that a group's name is that of its first
+     * meeting (an organizer's CN may differ between meetings) */
+    order = malloc((r->n_m ? r->n_m : 1) * sizeof(*order));
+    if (order == NULL)
+        return CST_ERR_NOMEM;
+    for (i = 0; i < r->n_m; i++) {
+        order[i].start = r->m[i].start;
+        order[i].i = i;
+    }
+    if (r->n_m > 1)
+        qsort(order, r->n_m, sizeof(*order), cmp_when);
+    for (k = 0; k < r->n_m && st == CST_OK; k++) {
+        const mrec *m = &r->m[order[k].i];
 
+        i = order[k].i;
         fig_add_meeting(r, &r->total, m);
         for (j = m->first_task; j < m->first_task + m->n_tasks; j++) {
             if (!fig_add_item(r, &r->total, &r->t[j], m)) {
@@ -1186,6 +1213,7 @@ cst_status cst_retro_finish(cst_retro *r, cst_error *err)
         if (st == CST_OK)
             st = meeting_groups(r, i);
     }
+    free(order);
     if (st == CST_ERR_TOO_LARGE)
         cst_error_set(err, 0, "more than %u groups", CST_RETRO_MAX_GROUPS);
     if (st != CST_OK)
