@@ -20,10 +20,10 @@
 #include "core/policy.h"
 #include "core/retro.h"
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond))                                                       \
-            abort();                                                       \
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            abort();                                                           \
     } while (0)
 
 static void check_fig(const cst_retro_fig *f)
@@ -73,14 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         init = 1;
     }
     st = cst_depts_parse((const char *)d, n, &depts, &err);
-    CHECK(st == CST_OK || st == CST_ERR_PARSE || st == CST_ERR_INVALID
-          || st == CST_ERR_TOO_LARGE || st == CST_ERR_NOMEM);
+    CHECK(st == CST_OK || st == CST_ERR_PARSE || st == CST_ERR_INVALID ||
+          st == CST_ERR_TOO_LARGE || st == CST_ERR_NOMEM);
     if (st != CST_OK)
         cst_depts_fini(&depts);
     cst_policy_init(&pol);
     memset(&in, 0, sizeof(in));
     in.policy = &pol;
-    in.from = 1672531200;        /* 2023-01-01 */
+    in.from = 1672531200; /* 2023-01-01 */
     in.to = in.from + 365 * 86400;
     in.now = in.to + 86400;
     in.depts = st == CST_OK ? &depts : NULL;
