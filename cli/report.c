@@ -27,11 +27,11 @@
 #include "core/tz.h"
 #include "core/util.h"
 
-#define REPORT_MAX_FILES   200000u /* .ics files read from the folders */
-#define REPORT_MAX_DEPTH   8       /* folders below a --dir */
-#define REPORT_MAX_SOURCES 64      /* --dir and --config options */
-#define REPORT_MAX_BODY    (64u * 1024u * 1024u) /* one CalDAV answer */
-#define REPORT_CHART_BARS  60      /* bars in one chart; the rest summed */
+#define REPORT_MAX_FILES 200000u /* .ics files read from the folders */
+#define REPORT_MAX_DEPTH 8       /* folders below a --dir */
+#define REPORT_MAX_SOURCES 64    /* --dir and --config options */
+#define REPORT_MAX_BODY (64u * 1024u * 1024u) /* one CalDAV answer */
+#define REPORT_CHART_BARS 60 /* bars in one chart; the rest summed */
 
 enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML };
 
@@ -45,40 +45,43 @@ typedef struct report {
     cst_depts depts;
     cst_retro *retro;
     time_t from, to, now;
-    unsigned by_mask;       /* what --by asked for */
+    unsigned by_mask; /* what --by asked for */
     int format;
     size_t n_files, n_bad;
-    int failed;             /* a CalDAV source could not be read */
+    int failed; /* a CalDAV source could not be read */
 } report;
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("Usage: %s report [--dir DIR | --config FILE]... "
-                   "[OPTION]...\n"), cli_progname);
-    fputs(_("Look back over the meetings held in a window and their action\n"
-            "items: lead times, goals, minutes, completion of action items.\n"
-            "\n"
-            "  --dir DIR          a folder of .ics files (vdirsyncer, an\n"
-            "                     export), read with its subfolders\n"
-            "  --config FILE      the accounts of the sweep's configuration,\n"
-            "                     over CalDAV (both may be repeated)\n"
-            "  --from DATE        the window's start (2023-04-01, or a time\n"
-            "                     with a zone); default: 28 days before --to\n"
-            "  --to DATE          the window's end, not included; default: now\n"
-            "  --now TIME         as of TIME (ISO 8601 with a zone)\n"
-            "  --policy FILE      policy file (lead times, limits)\n"
-            "  --departments FILE INI file: [departments] address = name\n"
-            "  --by GROUPING      week, month, organizer, owner, department\n"
-            "                     or series (may be repeated)\n"
-            "  --format FORMAT    text (default), json, csv or html\n"
-            "  --output FILE      write there instead of standard output\n"
-            "  --lang LANG        en or zh_CN\n"
-            "  -h, --help         show this help and exit\n"
-            "\n"
-            "A DATE alone means 00:00 UTC of that day.  Exit status: 0, 1 when\n"
-            "a CalDAV account could not be read (the report covers the rest),\n"
-            "2 for bad usage or a bad configuration or departments file.\n"),
-          out);
+    fprintf(out,
+            _("Usage: %s report [--dir DIR | --config FILE]... "
+              "[OPTION]...\n"),
+            cli_progname);
+    fputs(
+        _("Look back over the meetings held in a window and their action\n"
+          "items: lead times, goals, minutes, completion of action items.\n"
+          "\n"
+          "  --dir DIR          a folder of .ics files (vdirsyncer, an\n"
+          "                     export), read with its subfolders\n"
+          "  --config FILE      the accounts of the sweep's configuration,\n"
+          "                     over CalDAV (both may be repeated)\n"
+          "  --from DATE        the window's start (2023-04-01, or a time\n"
+          "                     with a zone); default: 28 days before --to\n"
+          "  --to DATE          the window's end, not included; default: now\n"
+          "  --now TIME         as of TIME (ISO 8601 with a zone)\n"
+          "  --policy FILE      policy file (lead times, limits)\n"
+          "  --departments FILE INI file: [departments] address = name\n"
+          "  --by GROUPING      week, month, organizer, owner, department\n"
+          "                     or series (may be repeated)\n"
+          "  --format FORMAT    text (default), json, csv or html\n"
+          "  --output FILE      write there instead of standard output\n"
+          "  --lang LANG        en or zh_CN\n"
+          "  -h, --help         show this help and exit\n"
+          "\n"
+          "A DATE alone means 00:00 UTC of that day.  Exit status: 0, 1 when\n"
+          "a CalDAV account could not be read (the report covers the rest),\n"
+          "2 for bad usage or a bad configuration or departments file.\n"),
+        out);
 }
 
 /* ---- dates ------------------------------------------------------------ */
@@ -88,10 +91,10 @@ static int parse_date(const char *opt, const char *s, time_t *out)
 {
     int y, m, d, n = 0;
 
-    if ((sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3
-         || sscanf(s, "%4d%2d%2d%n", &y, &m, &d, &n) == 3)
-        && s[n] == '\0' && m >= 1 && m <= 12 && d >= 1 && d <= 31
-        && y >= 1900 && y <= 9999) {
+    if ((sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 ||
+         sscanf(s, "%4d%2d%2d%n", &y, &m, &d, &n) == 3) &&
+        s[n] == '\0' && m >= 1 && m <= 12 && d >= 1 && d <= 31 && y >= 1900 &&
+        y <= 9999) {
         *out = (time_t)cst_days_from_civil(y, m, d) * 86400;
         return 1;
     }
@@ -100,8 +103,10 @@ static int parse_date(const char *opt, const char *s, time_t *out)
             return 1;
         return 0;
     }
-    fprintf(stderr, _("%s: %s: '%s' is no date (2023-04-01) or time with "
-                      "a zone\n"), cli_progname, opt, s);
+    fprintf(stderr,
+            _("%s: %s: '%s' is no date (2023-04-01) or time with "
+              "a zone\n"),
+            cli_progname, opt, s);
     return 0;
 }
 
@@ -189,7 +194,8 @@ static int read_dir(report *r, const char *dir, int depth)
             }
             names = nn;
         }
-        if ((names[n] = strdup(e->d_name)) == NULL) {
+        names[n] = strdup(e->d_name);
+        if (names[n] == NULL) {
             rc = -1;
             break;
         }
@@ -211,16 +217,17 @@ static int read_dir(report *r, const char *dir, int depth)
         if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             if (depth < REPORT_MAX_DEPTH)
                 rc = read_dir(r, path, depth + 1);
-        } else if (ends_ics(names[i]) && stat(path, &sb) == 0
-                   && S_ISREG(sb.st_mode)) {
+        } else if (ends_ics(names[i]) && stat(path, &sb) == 0 &&
+                   S_ISREG(sb.st_mode)) {
             char *data = NULL;
             size_t len = 0;
             int err;
 
             if (++r->n_files > REPORT_MAX_FILES) {
-                fprintf(stderr, _("%s: %s: more than %u files; the rest is "
-                                  "left out\n"), cli_progname, dir,
-                        REPORT_MAX_FILES);
+                fprintf(stderr,
+                        _("%s: %s: more than %u files; the rest is "
+                          "left out\n"),
+                        cli_progname, dir, REPORT_MAX_FILES);
                 free(path);
                 break;
             }
@@ -357,8 +364,8 @@ static int read_account(report *r, const cst_sweep_account *a)
     if (dav == NULL)
         goto fail;
     if (a->discover) {
-        if (cst_dav_discover(dav, a->url, &principal, &home, &err) != CST_OK
-            || cst_dav_list_calendars(dav, home, &cals, &n, &err) != CST_OK)
+        if (cst_dav_discover(dav, a->url, &principal, &home, &err) != CST_OK ||
+            cst_dav_list_calendars(dav, home, &cals, &n, &err) != CST_OK)
             goto fail;
         for (i = 0; i < n; i++) {
             if (!(cals[i].components & (CST_DAV_VEVENT | CST_DAV_VTODO)))
@@ -378,8 +385,8 @@ static int read_account(report *r, const cst_sweep_account *a)
                 goto fail;
         }
     }
-    if (a->tasks != NULL && !tasks_seen
-        && read_collection(r, dav, a->tasks, CST_DAV_VTODO, &err) != 0)
+    if (a->tasks != NULL && !tasks_seen &&
+        read_collection(r, dav, a->tasks, CST_DAV_VTODO, &err) != 0)
         goto fail;
     goto done;
 fail:
@@ -493,8 +500,9 @@ static void json_derived(FILE *out, const char *name, derived_fn fn,
 
 static void json_lead(FILE *out, const char *name, const size_t *v)
 {
-    fprintf(out, "\"%s\": {\"on_time\": %zu, \"late\": %zu, \"missing\": %zu, "
-                 "\"untracked\": %zu}",
+    fprintf(out,
+            "\"%s\": {\"on_time\": %zu, \"late\": %zu, \"missing\": %zu, "
+            "\"untracked\": %zu}",
             name, v[CST_LEAD_ON_TIME], v[CST_LEAD_LATE], v[CST_LEAD_MISSING],
             v[CST_LEAD_UNTRACKED]);
 }
@@ -509,18 +517,21 @@ static void json_fig(FILE *out, const cst_retro_fig *f, const char *ind)
     json_lead(out, "agenda", f->agenda);
     fprintf(out, ",\n%s  ", ind);
     json_lead(out, "materials", f->materials);
-    fprintf(out, ",\n%s  \"goal\": {\"stated\": %zu, \"vague\": %zu, "
-                 "\"missing\": %zu}, \"agenda_overrun\": %zu,\n%s  ",
+    fprintf(out,
+            ",\n%s  \"goal\": {\"stated\": %zu, \"vague\": %zu, "
+            "\"missing\": %zu}, \"agenda_overrun\": %zu,\n%s  ",
             ind, f->goal[CST_GOAL_STATED], f->goal[CST_GOAL_VAGUE],
             f->goal[CST_GOAL_MISSING], f->agenda_overrun, ind);
     json_lead(out, "minutes", f->minutes);
-    fprintf(out, ",\n%s  \"goal_reached\": {\"yes\": %zu, \"partly\": %zu, "
-                 "\"no\": %zu, \"unknown\": %zu}},\n",
+    fprintf(out,
+            ",\n%s  \"goal_reached\": {\"yes\": %zu, \"partly\": %zu, "
+            "\"no\": %zu, \"unknown\": %zu}},\n",
             ind, f->goal_reached[0], f->goal_reached[1], f->goal_reached[2],
             f->goal_reached[3]);
-    fprintf(out, "%s\"action_items\": {\"count\": %zu, \"completed\": %zu, "
-                 "\"completed_on_time\": %zu, \"overdue\": %zu,\n%s  "
-                 "\"open\": %zu, \"cancelled\": %zu, ",
+    fprintf(out,
+            "%s\"action_items\": {\"count\": %zu, \"completed\": %zu, "
+            "\"completed_on_time\": %zu, \"overdue\": %zu,\n%s  "
+            "\"open\": %zu, \"cancelled\": %zu, ",
             ind, f->items, f->completed, f->completed_on_time, f->overdue, ind,
             f->open, f->cancelled);
     json_derived(out, "completion_rate", cst_retro_completion_rate, f);
@@ -689,32 +700,38 @@ static void text_fig(FILE *out, const cst_retro_fig *f, const char *ind)
     names[0] = _("Agenda");
     names[1] = _("Materials");
     names[2] = _("Minutes");
-    fprintf(out, _("%sMeetings held: %zu (urgent: %zu), participants on "
-                   "average: %s, over the limit: %zu\n"),
+    fprintf(out,
+            _("%sMeetings held: %zu (urgent: %zu), participants on "
+              "average: %s, over the limit: %zu\n"),
             ind, f->meetings, f->urgent,
             cst_retro_participants_mean(f, &v) ? num(v, b[0], sizeof(b[0]))
                                                : "-",
             f->over_participant_limit);
     for (k = 0; k < 3; k++)
-        fprintf(out, _("%s%-10s on time %zu, late %zu, missing %zu, "
-                       "untracked %zu\n"),
+        fprintf(out,
+                _("%s%-10s on time %zu, late %zu, missing %zu, "
+                  "untracked %zu\n"),
                 ind, names[k], lead[k][CST_LEAD_ON_TIME],
                 lead[k][CST_LEAD_LATE], lead[k][CST_LEAD_MISSING],
                 lead[k][CST_LEAD_UNTRACKED]);
-    fprintf(out, _("%sGoal: stated %zu, vague %zu, missing %zu; agenda "
-                   "overrun: %zu\n"),
+    fprintf(out,
+            _("%sGoal: stated %zu, vague %zu, missing %zu; agenda "
+              "overrun: %zu\n"),
             ind, f->goal[CST_GOAL_STATED], f->goal[CST_GOAL_VAGUE],
             f->goal[CST_GOAL_MISSING], f->agenda_overrun);
-    fprintf(out, _("%sGoal reached: yes %zu, partly %zu, no %zu, unknown "
-                   "%zu\n"),
+    fprintf(out,
+            _("%sGoal reached: yes %zu, partly %zu, no %zu, unknown "
+              "%zu\n"),
             ind, f->goal_reached[0], f->goal_reached[1], f->goal_reached[2],
             f->goal_reached[3]);
-    fprintf(out, _("%sAction items: %zu (completed %zu, on time %zu, "
-                   "overdue %zu, open %zu, cancelled %zu)\n"),
+    fprintf(out,
+            _("%sAction items: %zu (completed %zu, on time %zu, "
+              "overdue %zu, open %zu, cancelled %zu)\n"),
             ind, f->items, f->completed, f->completed_on_time, f->overdue,
             f->open, f->cancelled);
-    fprintf(out, _("%sCompletion rate %s, on time %s, median days to close "
-                   "%s, across departments %zu\n"),
+    fprintf(out,
+            _("%sCompletion rate %s, on time %s, median days to close "
+              "%s, across departments %zu\n"),
             ind, rate_text(cst_retro_completion_rate, f, b[1], sizeof(b[1])),
             rate_text(cst_retro_on_time_rate, f, b[2], sizeof(b[2])),
             cst_retro_median_days(f, &v) ? num(v, b[3], sizeof(b[3])) : "-",
@@ -832,17 +849,19 @@ static void chart_trend(const report *r, FILE *out)
     if (bars > REPORT_CHART_BARS)
         bars = REPORT_CHART_BARS;
     width = left + (int)(bars ? bars : 1) * (2 * bw + gap) + 10;
-    fprintf(out, "<svg id=\"chart-trend\" viewBox=\"0 0 %d %d\" role=\"img\" "
-                 "xmlns=\"http://www.w3.org/2000/svg\"><title>",
+    fprintf(out,
+            "<svg id=\"chart-trend\" viewBox=\"0 0 %d %d\" role=\"img\" "
+            "xmlns=\"http://www.w3.org/2000/svg\"><title>",
             width, h + 40);
     html_str(out, _("Completion and on-time rate per week"));
     fputs("</title>\n", out);
     for (i = 0; i <= 4; i++) {
         int y = 10 + h - (int)i * h / 4;
 
-        fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-                     "stroke=\"#d0d7de\"/><text x=\"%d\" y=\"%d\" "
-                     "font-size=\"11\" text-anchor=\"end\">%zu%%</text>\n",
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "stroke=\"#d0d7de\"/><text x=\"%d\" y=\"%d\" "
+                "font-size=\"11\" text-anchor=\"end\">%zu%%</text>\n",
                 left, y, width - 5, y, left - 4, y + 3, i * 25);
     }
     for (i = 0; i < n && k < bars; i++) {
@@ -858,17 +877,20 @@ static void chart_trend(const report *r, FILE *out)
         hc = (int)(c * h + 0.5);
         ht = (int)(t * h + 0.5);
         if (has_c)
-            fprintf(out, "<rect class=\"bar-completion\" x=\"%d\" y=\"%d\" "
-                         "width=\"%d\" height=\"%d\" fill=\"" C_BLUE "\">"
-                         "<title>%.0f%%</title></rect>\n",
+            fprintf(out,
+                    "<rect class=\"bar-completion\" x=\"%d\" y=\"%d\" "
+                    "width=\"%d\" height=\"%d\" fill=\"" C_BLUE "\">"
+                    "<title>%.0f%%</title></rect>\n",
                     x, 10 + h - hc, bw, hc, c * 100);
         if (has_t)
-            fprintf(out, "<rect class=\"bar-on-time\" x=\"%d\" y=\"%d\" "
-                         "width=\"%d\" height=\"%d\" fill=\"" C_GOOD "\">"
-                         "<title>%.0f%%</title></rect>\n",
+            fprintf(out,
+                    "<rect class=\"bar-on-time\" x=\"%d\" y=\"%d\" "
+                    "width=\"%d\" height=\"%d\" fill=\"" C_GOOD "\">"
+                    "<title>%.0f%%</title></rect>\n",
                     x + bw, 10 + h - ht, bw, ht, t * 100);
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
-                     "text-anchor=\"middle\">",
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+                "text-anchor=\"middle\">",
                 x + bw, h + 24);
         html_str(out, g->key + (strlen(g->key) > 5 ? 5 : 0)); /* "W25" */
         fputs("</text>\n", out);
@@ -898,8 +920,9 @@ static void chart_items(const report *r, FILE *out, cst_retro_by by,
     }
     if (rows > REPORT_CHART_BARS)
         rows = REPORT_CHART_BARS;
-    fprintf(out, "<svg id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
-                 "xmlns=\"http://www.w3.org/2000/svg\"><title>",
+    fprintf(out,
+            "<svg id=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
+            "xmlns=\"http://www.w3.org/2000/svg\"><title>",
             id, label + bar + 50, (int)(rows ? rows : 1) * rh + 10);
     html_str(out, title);
     fputs("</title>\n", out);
@@ -915,8 +938,9 @@ static void chart_items(const report *r, FILE *out, cst_retro_by by,
         seg[1] = g->fig.overdue;
         seg[2] = g->fig.open;
         seg[3] = g->fig.cancelled;
-        fprintf(out, "<g class=\"row\"><text x=\"%d\" y=\"%d\" "
-                     "font-size=\"13\" text-anchor=\"end\">",
+        fprintf(out,
+                "<g class=\"row\"><text x=\"%d\" y=\"%d\" "
+                "font-size=\"13\" text-anchor=\"end\">",
                 label - 6, y + 14);
         html_str(out, group_label(g));
         fputs("</text>", out);
@@ -924,13 +948,15 @@ static void chart_items(const report *r, FILE *out, cst_retro_by by,
             w = (int)((double)seg[j] * bar / (double)max + 0.5);
             if (w <= 0)
                 continue;
-            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                         "fill=\"%s\"><title>%zu</title></rect>",
+            fprintf(out,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                    "fill=\"%s\"><title>%zu</title></rect>",
                     x, y, w, rh - 6, col[j], seg[j]);
             x += w;
         }
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\">%zu</text>"
-                     "</g>\n",
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" font-size=\"13\">%zu</text>"
+                "</g>\n",
                 x + 4, y + 14, g->fig.items);
         k++;
     }
@@ -956,8 +982,9 @@ static void chart_lead(const report *r, FILE *out)
     names[0] = _("Agenda");
     names[1] = _("Materials");
     names[2] = _("Minutes");
-    fprintf(out, "<svg id=\"chart-lead\" viewBox=\"0 0 %d %d\" role=\"img\" "
-                 "xmlns=\"http://www.w3.org/2000/svg\"><title>",
+    fprintf(out,
+            "<svg id=\"chart-lead\" viewBox=\"0 0 %d %d\" role=\"img\" "
+            "xmlns=\"http://www.w3.org/2000/svg\"><title>",
             label + bar + 10, 3 * rh + 10);
     html_str(out, _("Lead times"));
     fputs("</title>\n", out);
@@ -968,14 +995,16 @@ static void chart_lead(const report *r, FILE *out)
 
         for (j = 0; j < CST_LEAD__COUNT; j++)
             tot += lead[k][j];
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
-                     "text-anchor=\"end\">",
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
+                "text-anchor=\"end\">",
                 label - 6, y + 15);
         html_str(out, names[k]);
         fputs("</text>", out);
         if (tot == 0) {
-            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                         "fill=\"#eaeef2\"/>\n",
+            fprintf(out,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                    "fill=\"#eaeef2\"/>\n",
                     label, y, bar, rh - 8);
             continue;
         }
@@ -984,9 +1013,10 @@ static void chart_lead(const report *r, FILE *out)
 
             if (lead[k][j] == 0)
                 continue;
-            fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-                         "height=\"%d\" fill=\"%s\"><title>%zu</title>"
-                         "</rect>",
+            fprintf(out,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+                    "height=\"%d\" fill=\"%s\"><title>%zu</title>"
+                    "</rect>",
                     x, y, w, rh - 8, col[j], lead[k][j]);
             x += w;
         }
@@ -1022,11 +1052,11 @@ static void html_table(const report *r, FILE *out, cst_retro_by by)
     html_str(out, cst_retro_by_name(by));
     fputs("</h2>\n<div class=\"scroll\"><table><thead><tr><th></th>", out);
     {
-        const char *heads[] = {N_("Meetings"),     N_("Agenda on time"),
+        const char *heads[] = {N_("Meetings"),        N_("Agenda on time"),
                                N_("Minutes on time"), N_("Goal reached"),
-                               N_("Action items"), N_("Completed"),
-                               N_("Overdue"),      N_("Completion rate"),
-                               N_("On-time rate"), N_("Across departments")};
+                               N_("Action items"),    N_("Completed"),
+                               N_("Overdue"),         N_("Completion rate"),
+                               N_("On-time rate"),    N_("Across departments")};
         size_t h;
 
         for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
@@ -1073,10 +1103,11 @@ static void write_html(const report *r, FILE *out, cst_lang lang)
     strftime(d0, sizeof(d0), "%Y-%m-%d", &tm);
     gmtime_r(&last, &tm);
     strftime(d1, sizeof(d1), "%Y-%m-%d", &tm);
-    fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-                 "<meta charset=\"utf-8\">\n"
-                 "<meta name=\"viewport\" content=\"width=device-width, "
-                 "initial-scale=1\">\n<title>",
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+            "<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, "
+            "initial-scale=1\">\n<title>",
             lang == CST_LANG_ZH_CN ? "zh-CN" : "en");
     html_str(out, _("Meeting retrospective"));
     fprintf(out, " %s – %s</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
@@ -1089,19 +1120,18 @@ static void write_html(const report *r, FILE *out, cst_lang lang)
     card(out, "fig-meetings", b[0], _("meetings held"));
     snprintf(b[1], sizeof(b[1]), "%zu", f->items);
     card(out, "fig-items", b[1], _("action items"));
-    card(out, "fig-completion", rate_text(cst_retro_completion_rate, f, b[2],
-                                          sizeof(b[2])),
+    card(out, "fig-completion",
+         rate_text(cst_retro_completion_rate, f, b[2], sizeof(b[2])),
          _("completion rate"));
-    card(out, "fig-on-time", rate_text(cst_retro_on_time_rate, f, b[3],
-                                       sizeof(b[3])),
+    card(out, "fig-on-time",
+         rate_text(cst_retro_on_time_rate, f, b[3], sizeof(b[3])),
          _("on-time rate"));
     snprintf(b[4], sizeof(b[4]), "%zu", f->overdue);
     card(out, "fig-overdue", b[4], _("overdue"));
     card(out, "fig-median",
          cst_retro_median_days(f, &v) ? num(v, b[5], sizeof(b[5])) : "-",
          _("median days to close"));
-    snprintf(b[0], sizeof(b[0]), "%zu / %zu", f->goal_reached[0],
-             f->meetings);
+    snprintf(b[0], sizeof(b[0]), "%zu / %zu", f->goal_reached[0], f->meetings);
     card(out, "fig-goal-reached", b[0], _("goal reached"));
     snprintf(b[1], sizeof(b[1]), "%zu", f->cross_department);
     card(out, "fig-cross", b[1], _("across departments"));
@@ -1168,9 +1198,10 @@ int cli_cmd_report(int argc, char **argv)
         case 'd':
         case 'c':
             if (n_src >= REPORT_MAX_SOURCES) {
-                fprintf(stderr, _("%s: report: more than %d --dir and "
-                                  "--config\n"), cli_progname,
-                        REPORT_MAX_SOURCES);
+                fprintf(stderr,
+                        _("%s: report: more than %d --dir and "
+                          "--config\n"),
+                        cli_progname, REPORT_MAX_SOURCES);
                 return EXIT_USAGE;
             }
             src[n_src].is_dir = c == 'd';
@@ -1199,8 +1230,9 @@ int cli_cmd_report(int argc, char **argv)
         case 'b':
             k = cst_retro_by_parse(optarg);
             if (k < 0) {
-                fprintf(stderr, _("%s: --by: '%s' is none of week, month, "
-                                  "organizer, owner, department, series\n"),
+                fprintf(stderr,
+                        _("%s: --by: '%s' is none of week, month, "
+                          "organizer, owner, department, series\n"),
                         cli_progname, optarg);
                 return EXIT_USAGE;
             }
@@ -1210,8 +1242,10 @@ int cli_cmd_report(int argc, char **argv)
             for (k = 0; k < 4 && strcmp(optarg, formats[k]) != 0; k++)
                 ;
             if (k == 4) {
-                fprintf(stderr, _("%s: --format: '%s' is none of text, json, "
-                                  "csv, html\n"), cli_progname, optarg);
+                fprintf(stderr,
+                        _("%s: --format: '%s' is none of text, json, "
+                          "csv, html\n"),
+                        cli_progname, optarg);
                 return EXIT_USAGE;
             }
             r.format = k;
@@ -1222,8 +1256,10 @@ int cli_cmd_report(int argc, char **argv)
         case 'l':
             lang_arg = optarg;
             if (!cli_parse_lang(optarg, &lang)) {
-                fprintf(stderr, _("%s: --lang: '%s' is neither en nor "
-                                  "zh_CN\n"), cli_progname, optarg);
+                fprintf(stderr,
+                        _("%s: --lang: '%s' is neither en nor "
+                          "zh_CN\n"),
+                        cli_progname, optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -1231,14 +1267,18 @@ int cli_cmd_report(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            fprintf(stderr, _("Try '%s report --help' for more "
-                              "information.\n"), cli_progname);
+            fprintf(stderr,
+                    _("Try '%s report --help' for more "
+                      "information.\n"),
+                    cli_progname);
             return EXIT_USAGE;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, _("%s: report: unexpected argument '%s' (folders are "
-                          "given with --dir)\n"), cli_progname, argv[optind]);
+        fprintf(stderr,
+                _("%s: report: unexpected argument '%s' (folders are "
+                  "given with --dir)\n"),
+                cli_progname, argv[optind]);
         return EXIT_USAGE;
     }
     if (n_src == 0) {
@@ -1259,17 +1299,20 @@ int cli_cmd_report(int argc, char **argv)
     if (rc != 0)
         return rc;
     if (lang_arg == NULL)
-        lang = r.policy.language_set ? r.policy.language
+        lang = r.policy.language_set  ? r.policy.language
                : cli_env_is_chinese() ? CST_LANG_ZH_CN
                                       : CST_LANG_EN;
     cli_set_language(lang);
-    if (dept_path != NULL && (rc = load_departments(&r, dept_path)) != 0)
-        goto done;
+    if (dept_path != NULL) {
+        rc = load_departments(&r, dept_path);
+        if (rc != 0)
+            goto done;
+    }
     for (i = 0; i < n_src; i++) {
         struct stat sb;
 
-        if (src[i].is_dir
-            && (stat(src[i].path, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        if (src[i].is_dir &&
+            (stat(src[i].path, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
             fprintf(stderr, _("%s: --dir: %s: not a folder\n"), cli_progname,
                     src[i].path);
             rc = EXIT_USAGE;
@@ -1284,8 +1327,8 @@ int cli_cmd_report(int argc, char **argv)
     in.depts = &r.depts;
     in.by_mask = r.by_mask;
     if (r.format == FMT_HTML)
-        in.by_mask |= (1u << CST_BY_WEEK) | (1u << CST_BY_OWNER)
-                      | (1u << CST_BY_DEPARTMENT);
+        in.by_mask |= (1u << CST_BY_WEEK) | (1u << CST_BY_OWNER) |
+                      (1u << CST_BY_DEPARTMENT);
     in.warn = retro_warning;
     in.warn_ctx = (void *)"report";
     if (cst_retro_new(&in, &r.retro) != CST_OK) {

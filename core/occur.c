@@ -461,9 +461,8 @@ static time_t event_length(icalcomponent *vcal, icalcomponent *vevent,
 
 /* Walks the occurrences of vevent with w set up by the caller (now,
  * jump_ref, list); frees what the walk allocated. */
-static cst_status run_walk(walk *wp, icalcomponent *vcal,
-                           icalcomponent *vevent, const time_t *skip,
-                           size_t n_skip)
+static cst_status run_walk(walk *wp, icalcomponent *vcal, icalcomponent *vevent,
+                           const time_t *skip, size_t n_skip)
 {
     icaltimezone *utc = icaltimezone_get_utc_timezone();
     struct icaltimetype t0;
@@ -572,8 +571,8 @@ cst_status cst_occur_range(icalcomponent *vcal, icalcomponent *vevent,
     *n = 0;
     *full = 0;
     memset(&w, 0, sizeof(w));
-    w.now = to;         /* the walk stops at the first start >= to */
-    w.jump_ref = from;  /* and starts shortly before from */
+    w.now = to;        /* the walk stops at the first start >= to */
+    w.jump_ref = from; /* and starts shortly before from */
     w.list = out;
     w.max_list = max;
     w.list_from = from;

@@ -99,8 +99,8 @@ cst_outcome cst_outcome_parse(const char *text, size_t len)
 
         if (wl == 0)
             continue;
-        if ((unsigned char)words[k].w[0] < 0x80 && wl < n
-            && is_alpha((unsigned char)s[wl]))
+        if ((unsigned char)words[k].w[0] < 0x80 && wl < n &&
+            is_alpha((unsigned char)s[wl]))
             continue; /* "yesterday", "nothing" */
         return words[k].o;
     }

@@ -27,27 +27,27 @@
 typedef struct mrec {
     const cst_event *ev;
     time_t start, end;
-    char occ[32];       /* as tasks.c names it: "" single, RECURRENCE-ID */
+    char occ[32];         /* as tasks.c names it: "" single, RECURRENCE-ID */
     const char *org_dept; /* organizer's department, or NULL */
     size_t first_task, n_tasks; /* into the sorted task order */
 } mrec;
 
 /* One action-item VTODO. */
 typedef struct trec {
-    char *uid;          /* its own UID, for duplicates */
-    char *related;      /* RELATED-TO: the meeting's UID */
-    char *occ;          /* X-CALSTEWARD-OCCURRENCE or "" */
-    char *owner;        /* "mailto:addr" lower case, or NULL */
-    char *owner_cn;     /* or NULL */
-    char *owner_dept;   /* the ATTENDEE's X-CALSTEWARD-DEPT, or NULL */
+    char *uid;        /* its own UID, for duplicates */
+    char *related;    /* RELATED-TO: the meeting's UID */
+    char *occ;        /* X-CALSTEWARD-OCCURRENCE or "" */
+    char *owner;      /* "mailto:addr" lower case, or NULL */
+    char *owner_cn;   /* or NULL */
+    char *owner_dept; /* the ATTENDEE's X-CALSTEWARD-DEPT, or NULL */
     int has_due, due_is_date;
-    time_t due;         /* DATE-TIME due (UTC) */
+    time_t due; /* DATE-TIME due (UTC) */
     int due_y, due_m, due_d;
     int completed, cancelled;
-    time_t closed;      /* COMPLETED, else LAST-MODIFIED when completed;
-                           0 unknown */
-    long meeting;       /* index into r->m after the join, -1 none */
-    size_t seq;         /* the order it was read in */
+    time_t closed; /* COMPLETED, else LAST-MODIFIED when completed;
+                      0 unknown */
+    long meeting;  /* index into r->m after the join, -1 none */
+    size_t seq;    /* the order it was read in */
 } trec;
 
 struct cst_retro {
@@ -61,7 +61,7 @@ struct cst_retro {
     cst_retro_fig total;
     cst_retro_group *g;
     size_t n_g, cap_g;
-    size_t *hash;       /* group index + 1, open addressing */
+    size_t *hash; /* group index + 1, open addressing */
     size_t hash_cap;
 };
 
@@ -173,8 +173,10 @@ static int depts_handler(void *user, const char *section, const char *name,
 
     if (strcmp_ci(section, "departments") != 0) {
         c->st = CST_ERR_PARSE;
-        snprintf(c->msg, sizeof(c->msg), "[%.60s]: unknown section "
-                 "(only [departments])", section);
+        snprintf(c->msg, sizeof(c->msg),
+                 "[%.60s]: unknown section "
+                 "(only [departments])",
+                 section);
         return 0;
     }
     /* inih splits "mailto:a@b = X" at the colon: put it together again */
@@ -185,7 +187,8 @@ static int depts_handler(void *user, const char *section, const char *name,
 
         if (eq == NULL || (size_t)(eq - value) >= sizeof(joined)) {
             c->st = CST_ERR_PARSE;
-            snprintf(c->msg, sizeof(c->msg), "not an address = department "
+            snprintf(c->msg, sizeof(c->msg),
+                     "not an address = department "
                      "line");
             return 0;
         }
@@ -427,8 +430,8 @@ static const char *dept_param(icalproperty *p)
         const char *n = icalparameter_get_xname(q);
         const char *v = icalparameter_get_xvalue(q);
 
-        if (n != NULL && strcmp_ci(n, "X-CALSTEWARD-DEPT") == 0 && v != NULL
-            && *v != '\0')
+        if (n != NULL && strcmp_ci(n, "X-CALSTEWARD-DEPT") == 0 && v != NULL &&
+            *v != '\0')
             return v;
     }
     return NULL;
@@ -448,7 +451,8 @@ static const char *event_dept(const cst_retro *r, const cst_event *ev,
     if (d != NULL || addr == NULL)
         return d;
     p = icalcomponent_get_first_property(ev->comp, ICAL_ORGANIZER_PROPERTY);
-    if (p != NULL && (v = dept_param(p)) != NULL) {
+    v = p != NULL ? dept_param(p) : NULL;
+    if (v != NULL) {
         a = norm_addr(icalproperty_get_organizer(p));
         same = a != NULL && strcmp(a, addr) == 0;
         free(a);
@@ -456,9 +460,10 @@ static const char *event_dept(const cst_retro *r, const cst_event *ev,
             return v;
     }
     for (p = icalcomponent_get_first_property(ev->comp, ICAL_ATTENDEE_PROPERTY);
-         p != NULL;
-         p = icalcomponent_get_next_property(ev->comp, ICAL_ATTENDEE_PROPERTY)) {
-        if ((v = dept_param(p)) == NULL)
+         p != NULL; p = icalcomponent_get_next_property(
+                        ev->comp, ICAL_ATTENDEE_PROPERTY)) {
+        v = dept_param(p);
+        if (v == NULL)
             continue;
         a = norm_addr(icalproperty_get_attendee(p));
         same = a != NULL && strcmp(a, addr) == 0;
@@ -507,8 +512,8 @@ static cst_status add_event(cst_retro *r, const cst_object *o,
         st = CST_ERR_NOMEM;
         goto done;
     }
-    st = cst_occur_range(ev->vcal, ev->comp, r->in.from, r->in.to, skip,
-                         n_skip, occ, CST_RETRO_MAX_PER_SERIES, &n_occ, &full);
+    st = cst_occur_range(ev->vcal, ev->comp, r->in.from, r->in.to, skip, n_skip,
+                         occ, CST_RETRO_MAX_PER_SERIES, &n_occ, &full);
     if (st == CST_ERR_TOO_LARGE) {
         warnf(r, "event %.120s: " CST_RECUR_BUDGET_MSG, ev->uid);
         st = CST_OK;
@@ -520,8 +525,10 @@ static cst_status add_event(cst_retro *r, const cst_object *o,
         goto done;
     }
     if (full)
-        warnf(r, "event %.120s: more occurrences in the window than the "
-              "report counts; the rest left out", ev->uid);
+        warnf(r,
+              "event %.120s: more occurrences in the window than the "
+              "report counts; the rest left out",
+              ev->uid);
     for (i = 0; i < n_occ; i++) {
         mrec *m;
 
@@ -577,7 +584,8 @@ static cst_status add_task(cst_retro *r, icalcomponent *vcal,
     if (kind == NULL || strcmp_ci(kind, "action-item") != 0)
         return CST_OK;
     p = icalcomponent_get_first_property(todo, ICAL_RELATEDTO_PROPERTY);
-    if (p == NULL || (s = icalproperty_get_relatedto(p)) == NULL)
+    s = p != NULL ? icalproperty_get_relatedto(p) : NULL;
+    if (s == NULL)
         return CST_OK; /* no meeting to count it for */
     if (r->n_t >= CST_RETRO_MAX_TASKS)
         return CST_ERR_TOO_LARGE;
@@ -623,9 +631,9 @@ static cst_status add_task(cst_retro *r, icalcomponent *vcal,
     }
     t.cancelled = icalcomponent_get_status(todo) == ICAL_STATUS_CANCELLED;
     p = icalcomponent_get_first_property(todo, ICAL_COMPLETED_PROPERTY);
-    t.completed = !t.cancelled
-                  && (icalcomponent_get_status(todo) == ICAL_STATUS_COMPLETED
-                      || p != NULL);
+    t.completed =
+        !t.cancelled &&
+        (icalcomponent_get_status(todo) == ICAL_STATUS_COMPLETED || p != NULL);
     if (t.completed) {
         if (p == NULL)
             p = icalcomponent_get_first_property(todo,
@@ -633,9 +641,9 @@ static cst_status add_task(cst_retro *r, icalcomponent *vcal,
         if (p != NULL && cst_tz_prop_time(vcal, p, &t.closed, NULL) != CST_OK)
             t.closed = 0;
     }
-    if (t.related == NULL || t.occ == NULL || t.uid == NULL
-        || !grow((void **)&r->t, &r->cap_t, r->n_t, sizeof(*r->t),
-                 CST_RETRO_MAX_TASKS)) {
+    if (t.related == NULL || t.occ == NULL || t.uid == NULL ||
+        !grow((void **)&r->t, &r->cap_t, r->n_t, sizeof(*r->t),
+              CST_RETRO_MAX_TASKS)) {
         free(t.related);
         free(t.occ);
         free(t.uid);
@@ -681,8 +689,8 @@ cst_status cst_retro_add(cst_retro *r, cst_object **op, cst_error *err)
     if (st != CST_OK)
         return st;
     if (added > 0) {
-        if (!grow((void **)&r->objs, &r->cap_objs, r->n_objs,
-                  sizeof(*r->objs), CST_RETRO_MAX_OBJECTS))
+        if (!grow((void **)&r->objs, &r->cap_objs, r->n_objs, sizeof(*r->objs),
+                  CST_RETRO_MAX_OBJECTS))
             return CST_ERR_NOMEM;
         r->objs[r->n_objs++] = o;
         *op = NULL;
@@ -701,8 +709,7 @@ static int lead(int present, time_t stamp, time_t due)
     return stamp <= due ? CST_LEAD_ON_TIME : CST_LEAD_LATE;
 }
 
-static void fig_add_meeting(const cst_retro *r, cst_retro_fig *f,
-                            const mrec *m)
+static void fig_add_meeting(const cst_retro *r, cst_retro_fig *f, const mrec *m)
 {
     const cst_event *ev = m->ev;
     const cst_policy *p = r->in.policy;
@@ -717,12 +724,12 @@ static void fig_add_meeting(const cst_retro *r, cst_retro_fig *f,
     if (ev->urgent) {
         f->urgent++;
     } else {
-        f->agenda[lead(ev->agenda.n > 0, ev->agenda_sent,
-                       cst_add_local_days(m->start, ev->zone,
-                                          -p->agenda_min_days))]++;
-        f->materials[lead(ev->has_materials, ev->materials_sent,
-                          cst_add_local_days(m->start, ev->zone,
-                                             -p->materials_min_days))]++;
+        f->agenda[lead(
+            ev->agenda.n > 0, ev->agenda_sent,
+            cst_add_local_days(m->start, ev->zone, -p->agenda_min_days))]++;
+        f->materials[lead(
+            ev->has_materials, ev->materials_sent,
+            cst_add_local_days(m->start, ev->zone, -p->materials_min_days))]++;
     }
     f->minutes[lead(ev->has_minutes, ev->minutes_sent,
                     m->end + (time_t)p->minutes_max_hours * 3600)]++;
@@ -753,8 +760,7 @@ static time_t due_end(const trec *t, const mrec *m)
     return cst_tz_local_to_utc(d, m->ev->zone);
 }
 
-static const char *task_dept(const cst_retro *r, const trec *t,
-                             const mrec *m)
+static const char *task_dept(const cst_retro *r, const trec *t, const mrec *m)
 {
     const char *d;
 
@@ -812,8 +818,8 @@ int cst_retro_completion_rate(const cst_retro_fig *f, double *v)
 {
     if (f->items - f->cancelled == 0)
         return 0;
-    *v = cst_retro_round3((double)f->completed
-                          / (double)(f->items - f->cancelled));
+    *v = cst_retro_round3((double)f->completed /
+                          (double)(f->items - f->cancelled));
     return 1;
 }
 
@@ -981,10 +987,9 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
     }
     if (st == CST_OK && (mask & (1u << CST_BY_ORGANIZER))) {
         snprintf(key, sizeof(key), "mailto:%.280s", ev->people[0].addr);
-        g[CST_BY_ORGANIZER] = group_at(r, CST_BY_ORGANIZER, key,
-                                       ev->people[0].cn ? ev->people[0].cn
-                                                        : ev->people[0].addr,
-                                       &st);
+        g[CST_BY_ORGANIZER] = group_at(
+            r, CST_BY_ORGANIZER, key,
+            ev->people[0].cn ? ev->people[0].cn : ev->people[0].addr, &st);
     }
     if (st == CST_OK && (mask & (1u << CST_BY_SERIES)))
         g[CST_BY_SERIES] = group_at(r, CST_BY_SERIES, ev->uid,
@@ -1019,10 +1024,10 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
                 st = CST_ERR_NOMEM;
         }
         if (st == CST_OK && (mask & (1u << CST_BY_OWNER))) {
-            long og = group_at(
-                r, CST_BY_OWNER, t->owner ? t->owner : "",
-                t->owner_cn ? t->owner_cn : (t->owner ? t->owner + 7 : ""),
-                &st);
+            long og = group_at(r, CST_BY_OWNER, t->owner ? t->owner : "",
+                               t->owner_cn ? t->owner_cn
+                                           : (t->owner ? t->owner + 7 : ""),
+                               &st);
 
             group_meeting(r, og, mi);
             if (!group_item(r, og, t, m))
@@ -1030,8 +1035,8 @@ static cst_status meeting_groups(cst_retro *r, size_t mi)
         }
         if (st == CST_OK && (mask & (1u << CST_BY_DEPARTMENT))) {
             const char *dp = task_dept(r, t, m);
-            long dg = group_at(r, CST_BY_DEPARTMENT, dp ? dp : "",
-                               dp ? dp : "", &st);
+            long dg =
+                group_at(r, CST_BY_DEPARTMENT, dp ? dp : "", dp ? dp : "", &st);
 
             if (!group_item(r, dg, t, m))
                 st = CST_ERR_NOMEM;
@@ -1109,9 +1114,24 @@ static int cmp_task_meeting(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+typedef struct when {
+    time_t start;
+    size_t i;
+} when;
+
+static int cmp_when(const void *a, const void *b)
+{
+    const when *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 cst_status cst_retro_finish(cst_retro *r, cst_error *err)
 {
-    size_t i, j, w;
+    size_t i, j, k, w;
+    when *order;
     cst_status st = CST_OK;
 
     /* one record per (UID, occurrence): the same meeting read from two
@@ -1119,8 +1139,8 @@ cst_status cst_retro_finish(cst_retro *r, cst_error *err)
     if (r->n_m > 1)
         qsort(r->m, r->n_m, sizeof(*r->m), cmp_mrec);
     for (i = 0, w = 0; i < r->n_m; i++) {
-        if (w > 0 && strcmp(r->m[w - 1].ev->uid, r->m[i].ev->uid) == 0
-            && strcmp(r->m[w - 1].occ, r->m[i].occ) == 0)
+        if (w > 0 && strcmp(r->m[w - 1].ev->uid, r->m[i].ev->uid) == 0 &&
+            strcmp(r->m[w - 1].occ, r->m[i].occ) == 0)
             continue;
         r->m[w++] = r->m[i];
     }
@@ -1149,9 +1169,21 @@ cst_status cst_retro_finish(cst_retro *r, cst_error *err)
             r->m[mi].n_tasks = j - i;
         }
     }
-    for (i = 0; i < r->n_m && st == CST_OK; i++) {
-        const mrec *m = &r->m[i];
+    /* in time order, so that a group's name is that of its first
+     * meeting (an organizer's CN may differ between meetings) */
+    order = malloc((r->n_m ? r->n_m : 1) * sizeof(*order));
+    if (order == NULL)
+        return CST_ERR_NOMEM;
+    for (i = 0; i < r->n_m; i++) {
+        order[i].start = r->m[i].start;
+        order[i].i = i;
+    }
+    if (r->n_m > 1)
+        qsort(order, r->n_m, sizeof(*order), cmp_when);
+    for (k = 0; k < r->n_m && st == CST_OK; k++) {
+        const mrec *m = &r->m[order[k].i];
 
+        i = order[k].i;
         fig_add_meeting(r, &r->total, m);
         for (j = m->first_task; j < m->first_task + m->n_tasks; j++) {
             if (!fig_add_item(r, &r->total, &r->t[j], m)) {
@@ -1162,6 +1194,7 @@ cst_status cst_retro_finish(cst_retro *r, cst_error *err)
         if (st == CST_OK)
             st = meeting_groups(r, i);
     }
+    free(order);
     if (st == CST_ERR_TOO_LARGE)
         cst_error_set(err, 0, "more than %u groups", CST_RETRO_MAX_GROUPS);
     if (st != CST_OK)

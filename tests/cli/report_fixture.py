@@ -32,6 +32,9 @@ at most 8 participants, a 10-minute buffer).  What the fixture holds:
       no kind beside it do not count.
   m8  Outlook X-ALT-DESC only (no DESCRIPTION): "Goal reached: yes".
   m9  all-day, m10 without attendees: no meetings.
+  m11 Thunderbird: ALTREP HTML with a lossy plain copy; "Goal reached: no"
+      after the action items (it ends them).
+  m12 "Goal reached: yes" above the minutes heading: no heading, unknown.
   A broken .ics file (one line on stderr, the rest counts), a file that is
   no .ics (ignored), and t1 a second time in another folder (counted once).
 """
@@ -151,6 +154,18 @@ MEETINGS = [
             people=["p3@example.com", "p4@example.com"],
             minutes=True, goal="stated", reached="yes",
             occurrences=[(Z(2023, 6, 20, 7), Z(2023, 6, 20, 7, 30), "")]),
+    meeting(uid="m11-thunderbird@example.com", summary="Hiring plan",
+            org="chenba@example.com",
+            people=["chenba@example.com", "wangwu@example.com"],
+            agenda_min=[15], agenda_stamp=Z(2023, 6, 21, 9),
+            minutes=True, minutes_stamp=Z(2023, 6, 27, 9),
+            goal="stated", reached="no",
+            occurrences=[(Z(2023, 6, 26, 8), Z(2023, 6, 26, 9), "")]),
+    meeting(uid="m12-early@example.com", summary="Early claim",
+            org="wangwu@example.com",
+            people=["wangwu@example.com", "lisi@example.com"],
+            minutes=True, goal="stated", reached="unknown",
+            occurrences=[(Z(2023, 6, 28, 8), Z(2023, 6, 28, 9), "")]),
 ]
 
 
@@ -331,7 +346,8 @@ def tasks_of(m, occ):
 
 def expected(by=()):
     """The JSON calsteward must print (figures as plain dicts)."""
-    occ = occurrences()
+    # in time order: a group's name is that of its first meeting
+    occ = sorted(occurrences(), key=lambda o: o[1])
     total = empty_fig()
     groups = {}  # (by, key) -> [name, fig, meetings seen]
 
@@ -559,6 +575,35 @@ def files():
                "X-ALT-DESC;FMTTYPE=text/html:<html><body><p>Goal: approve "
                "the plan</p><p>Minutes:</p><p>Approved.</p><p>Goal reached: "
                "yes</p></body></html>"]))
+    # Thunderbird: the editor's HTML in ALTREP, a lossy plain copy
+    m11 = MEETINGS[7]
+    tb_html = ("<p><b>Goal:</b> approve the hiring plan</p><p><b>Agenda:</b>"
+               "</p><ol><li>Plan (15 min, Chen Ba)</li></ol>"
+               "<p><b>Minutes:</b></p><p>Action items:</p><ul><li>Revise "
+               "the plan — Wang Wu — 2023-07-03 — new draft</li></ul>"
+               "<p><b>Goal reached:</b> no</p>")
+    tb_plain = ("Goal: approve the hiring plan\n\nAgenda:\n\n    Plan (15 "
+                "min, Chen Ba)\n\nMinutes:\n\nAction items:\n\n    "
+                "Revise the plan — Wang Wu — 2023-07-03 — new draft\n\n"
+                "Goal reached: no\n")
+    from urllib.parse import quote
+    ev = vevent(m11["uid"], *m11["occurrences"][0][:2], org=m11["org"],
+                attendees=m11["people"][1:],
+                extra=["SUMMARY:" + m11["summary"]],
+                stamps={"AGENDA": m11["agenda_stamp"],
+                        "MINUTES": m11["minutes_stamp"]})
+    ev = ev.replace("END:VEVENT", 'DESCRIPTION;ALTREP="data:text/html,%s":%s'
+                    "\r\nEND:VEVENT" % (quote(tb_html, safe=""),
+                                         esc(tb_plain)))
+    f["cal/m11.ics"] = cal(ev)
+    # "Goal reached" before any minutes heading is text, not the heading
+    m12 = MEETINGS[8]
+    f["cal/m12.ics"] = cal(vevent(
+        m12["uid"], *m12["occurrences"][0][:2],
+        desc="Goal: decide the launch date\nGoal reached: yes\n\nMinutes:\n"
+             "The date is open.\n",
+        org=m12["org"], attendees=m12["people"][1:],
+        extra=["SUMMARY:" + m12["summary"]]))
     f["cal/m9.ics"] = cal(lines(
         "BEGIN:VEVENT", "UID:m9-allday@example.com",
         "DTSTAMP:20230701T000000Z", "DTSTART;VALUE=DATE:20230502",

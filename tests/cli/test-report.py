@@ -189,6 +189,22 @@ try:
                        "--departments", evil, "--format", "html")
     ok(rc == 0 and "&lt;b&gt;R&amp;D&lt;/b&gt;" in out and "<b>R&D" not in out,
        "html: user text HTML-escaped", out[-2000:])
+    # CSV: a department a spreadsheet would run as a formula is defused,
+    # one with a comma and a quote is quoted (RFC 4180)
+    with open(evil, "w", encoding="utf-8") as fh:
+        fh.write('[departments]\nlisi@example.com = =HYPERLINK("x")\n'
+                 'wangwu@example.com = Sales, "East"\n')
+    rc, out, err = run("--dir", tmp, "--from", "2023-04-01", "--to",
+                       "2023-07-01", "--now", "2023-07-10T00:00:00Z",
+                       "--departments", evil, "--format", "csv", "--by",
+                       "department")
+    keys = [r["key"] for r in csv.DictReader(io.StringIO(out))]
+    ok(rc == 0 and "'=HYPERLINK(\"x\")" in keys and 'Sales, "East"' in keys
+       and not any(k.startswith("=") for k in keys),
+       "csv: formulas defused, commas and quotes quoted", out[:1500])
+    rc, out, err = run(*base, "--output", os.path.join(tmp, "no", "such"))
+    ok(rc == 2 and "no/such" in err, "--output into a missing folder: exit 2",
+       err)
     rc, out, err = run(*base, "--format", "html", "--lang", "zh_CN")
     ok(rc == 0 and 'lang="zh-CN"' in out and "会议" in out,
        "html --lang zh_CN: Chinese page")

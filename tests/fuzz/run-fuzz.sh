@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-fuzz.sh -- builds the libFuzzer targets tests/fuzz/fuzz-icaltext.c
-# (the scanner and the edits) and tests/fuzz/fuzz-core.c (the whole core:
-# check, process, tasks) with clang (ASan + UBSan) and runs each for a
+# (the scanner and the edits), tests/fuzz/fuzz-core.c (the whole core:
+# check, process, tasks) and tests/fuzz/fuzz-retro.c (the report's
+# figures and its departments file) with clang (ASan + UBSan) and runs each for a
 # short while (TAP).
 #
 # Each run starts from a few seeds of its own, the hostile fixtures of
@@ -51,7 +52,7 @@ if ! "$CLANG" -fsanitize=fuzzer,address,undefined "$tmp/probe.c" \
     exit 0
 fi
 
-echo "1..4"
+echo "1..6"
 
 # build NAME SOURCES... LIBS...: the target, or a "not ok" and a SKIP
 build() {
@@ -156,9 +157,20 @@ if [ $built_core -eq 0 ]; then
 else
     echo "not ok 4 - fuzz-core runs # SKIP not built"
 fi
+n=5
+# shellcheck disable=SC2046 # one word per file, no spaces in the names
+build fuzz-retro "$srcdir/tests/fuzz/fuzz-retro.c" $(ls "$srcdir"/core/*.c) \
+    $(pkg-config --cflags --libs libical libxml-2.0 inih uuid 2>/dev/null \
+      || echo -lical -licalss -lxml2 -linih -luuid) -lm
+built_retro=$?
+if [ $built_retro -eq 0 ]; then
+    run 6 fuzz-retro
+else
+    echo "not ok 6 - fuzz-retro runs # SKIP not built"
+fi
 if [ -n "${FUZZ_KEEP:-}" ]; then
     mkdir -p "$FUZZ_KEEP"
-    cp "$tmp/fuzz-icaltext" "$tmp/fuzz-core" "$FUZZ_KEEP/" 2>/dev/null
+    cp "$tmp/fuzz-icaltext" "$tmp/fuzz-core" "$tmp/fuzz-retro" "$FUZZ_KEEP/" 2>/dev/null
     cp -r "$tmp"/grown-* "$FUZZ_KEEP/"
 fi
 exit 0

@@ -17,12 +17,12 @@
 static const struct dept_case {
     const char *in;
     cst_status want;
-    int line;           /* of the error, 0 = any */
+    int line; /* of the error, 0 = any */
 } dept_cases[] = {
     {"[departments]\na@x.com = Finance\n", CST_OK, 0},
     {"; c\n[Departments]\nmailto:B@X.com = Sales\n", CST_OK, 0},
     {"", CST_OK, 0},
-    {"a@x.com = Finance\n", CST_ERR_PARSE, 1},          /* no section */
+    {"a@x.com = Finance\n", CST_ERR_PARSE, 1}, /* no section */
     {"[people]\na@x.com = F\n", CST_ERR_PARSE, 2},
     {"[departments]\nnot a line\n", CST_ERR_PARSE, 2},
     {"[departments]\nbob = Sales\n", CST_ERR_INVALID, 2}, /* no address */
@@ -56,10 +56,12 @@ static void test_depts(void)
         st = cst_depts_parse(in, sizeof(in) - 1, &d, &err);
     }
     tap_int(st, CST_OK, "lookup: parsed");
-    tap_str(cst_depts_find(&d, "MAILTO:A@x.com") ? cst_depts_find(&d,
-            "MAILTO:A@x.com") : "(none)", "Finance", "lookup: case, mailto");
+    tap_str(cst_depts_find(&d, "MAILTO:A@x.com")
+                ? cst_depts_find(&d, "MAILTO:A@x.com")
+                : "(none)",
+            "Finance", "lookup: case, mailto");
     tap_str(cst_depts_find(&d, "b@x.com") ? cst_depts_find(&d, "b@x.com")
-                                           : "(none)",
+                                          : "(none)",
             "Sales", "lookup: b");
     tap_ok(cst_depts_find(&d, "c@x.com") == NULL, "lookup: unknown");
     tap_ok(cst_depts_find(&d, "a@x.co") == NULL, "lookup: prefix is no match");
@@ -90,14 +92,15 @@ static void test_depts(void)
     cst_depts_fini(&d);
 }
 
-/* --- the range walk, against cst_occur_find stepped ------------------------ */
+/* --- the range walk, against cst_occur_find stepped ------------------------
+ */
 
 static icalcomponent *parse_event(const char *ics, icalcomponent **vcal)
 {
     *vcal = icalparser_parse_string(ics);
-    return *vcal ? icalcomponent_get_first_component(*vcal,
-                                                     ICAL_VEVENT_COMPONENT)
-                 : NULL;
+    return *vcal
+               ? icalcomponent_get_first_component(*vcal, ICAL_VEVENT_COMPONENT)
+               : NULL;
 }
 
 /* The occurrences in [from, to) by asking cst_occur_find for the next
@@ -112,9 +115,9 @@ static size_t stepped(icalcomponent *vcal, icalcomponent *ev, time_t from,
         int hn = 0, hl = 0;
         cst_occurrence next, last;
 
-        if (cst_occur_find(vcal, ev, t, NULL, 0, &hn, &next, &hl, &last)
-                != CST_OK
-            || !hn || next.start >= to)
+        if (cst_occur_find(vcal, ev, t, NULL, 0, &hn, &next, &hl, &last) !=
+                CST_OK ||
+            !hn || next.start >= to)
             break;
         out[n++] = next;
         t = next.start + 1;
@@ -153,7 +156,8 @@ static void test_range(void)
         snprintf(ics, sizeof(ics),
                  "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n"
                  "BEGIN:VEVENT\r\nUID:r%zu\r\n%sEND:VEVENT\r\n"
-                 "END:VCALENDAR\r\n", i, rules[i]);
+                 "END:VCALENDAR\r\n",
+                 i, rules[i]);
         ev = parse_event(ics, &vcal);
         st = cst_occur_range(vcal, ev, from, to, NULL, 0, a, N_ELEMS(a), &na,
                              &full);
