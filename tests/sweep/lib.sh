@@ -71,6 +71,10 @@
 #                               alice-pw /alice/calendar/ (unquoted)
 #   $SW_DIR                     this folder
 #
+#   ok NAME / nok NAME          one TAP line, numbered from $n; nok counts
+#                               $failed
+#   check NAME COMMAND...       ok when COMMAND succeeds, else nok
+#
 # Environment: PYTHON3, XANDIKOS (default /usr/bin/xandikos), SW_KEEP_TMP=1
 # (or CST_KEEP_TMP=1) keeps the temp dir for a post-mortem.
 
@@ -91,6 +95,18 @@ SW_XANDIKOS_PID=""
 SW_XANDIKOS_PORT=""
 SW_PROXY_PID=""
 SW_PROXY_PORT=${SW_PROXY_PORT:-}
+
+# --- TAP ------------------------------------------------------------------
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() {
+    d=$1
+    shift
+    if "$@"; then ok "$d"; else nok "$d"; fi
+}
 
 sw_require() {
     [ -x "$SW_PY" ] || cst_skip "no $SW_PY"

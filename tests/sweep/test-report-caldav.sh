@@ -11,10 +11,6 @@ set -u
 sw_require
 sw_init report
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 
 sw_start_radicale || { echo "Bail out! radicale does not start"; exit 1; }
 URL=$SW_RADICALE_URL

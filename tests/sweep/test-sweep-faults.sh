@@ -21,15 +21,6 @@ sw_require
 command -v jq >/dev/null 2>&1 || cst_skip "no jq"
 sw_init sweep-faults
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() {
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else nok "$d"; fi
-}
 
 sw_start_radicale
 R=$SW_RADICALE_URL

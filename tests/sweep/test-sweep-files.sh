@@ -24,15 +24,6 @@ command -v jq >/dev/null 2>&1 || cst_skip "no jq"
 command -v timeout >/dev/null 2>&1 || cst_skip "no timeout"
 sw_init sweep-files
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() {
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else nok "$d"; fi
-}
 
 # sweep CONFIG [NOW]: rc in $SW_TMP/rc, output in out / err
 sweep() {

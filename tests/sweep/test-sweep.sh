@@ -27,15 +27,6 @@ if [ "$SERVER" = xandikos ]; then
 fi
 sw_init "sweep-$SERVER"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else nok "$d"; fi
-}
 
 if [ "$SERVER" = xandikos ]; then
     sw_start_xandikos || { echo "Bail out! xandikos does not start"; exit 1; }
