@@ -90,8 +90,19 @@ try:
                 os.path.getsize(shot) > 5000
         ok(good, "%s: a phone-sized screenshot (390 px wide)" % lang,
            err[-1000:])
-        if os.environ.get("CST_KEEP_SCREENSHOTS"):
-            shutil.copy(shot, os.environ["CST_KEEP_SCREENSHOTS"])
+        # kept as test artefacts: the phone-sized page, and a desktop one
+        # (the screenshot README shows)
+        keep = os.path.join(os.environ.get("top_builddir", "."), "tests",
+                            "cli", "artefacts")
+        os.makedirs(keep, exist_ok=True)
+        if good:
+            shutil.copy(shot, os.path.join(keep, "report-phone-%s.png" % lang))
+        wide = os.path.join(keep, "report-%s.png" % lang)
+        rc, out, err = chromium(tmp, "--window-size=1000,1500",
+                                "--hide-scrollbars",
+                                "--screenshot=" + wide, "file://" + page)
+        ok(rc == 0 and os.path.exists(wide) and os.path.getsize(wide) > 5000,
+           "%s: a desktop screenshot kept as %s" % (lang, wide), err[-1000:])
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 print("1..%d" % n)
