@@ -34,8 +34,25 @@
 APLOG_USE_MODULE(calsteward);
 #endif
 
+/* One task collection found (same-collection): for user, beside the
+ * calendar own; until when it is believed. */
+typedef struct cs_found {
+    char *key; /* user "\n" own, malloc()ed */
+    char *url;
+    apr_time_t until;
+} cs_found;
+
+/* The collections found, read and written by the child's one delivery
+ * thread only (NULL for a job run after the response without it). */
+typedef struct cs_found_cache {
+    cs_found v[CS_FOUND_MAX];
+    unsigned next; /* the slot replaced when all are taken */
+} cs_found_cache;
+
 typedef struct cs_job {
     struct cs_job *next;
+    cs_found_cache *found;     /* the delivery thread's, or NULL */
+    const char *found_key;     /* same-collection: its key in found */
     apr_pool_t *pool;          /* the job's own */
     server_rec *s;
     const char *uri;           /* the meeting, for the log */
@@ -87,6 +104,74 @@ const char *cs_request_path(request_rec *r)
     return ap_os_escape_path(r->pool, r->uri, 1);
 }
 
+/* The slot of key in c, or NULL; an expired one is emptied. */
+static cs_found *found_get(cs_found_cache *c, const char *key)
+{
+    unsigned i;
+
+    for (i = 0; c != NULL && i < CS_FOUND_MAX; i++) {
+        cs_found *f = &c->v[i];
+
+        if (f->key == NULL || strcmp(f->key, key) != 0)
+            continue;
+        if (f->until > apr_time_now())
+            return f;
+        free(f->key);
+        free(f->url);
+        memset(f, 0, sizeof(*f));
+    }
+    return NULL;
+}
+
+static void found_put(cs_found_cache *c, const char *key, const char *url)
+{
+    cs_found *f = NULL;
+    unsigned i;
+
+    if (c == NULL)
+        return;
+    for (i = 0; i < CS_FOUND_MAX && f == NULL; i++) {
+        if (c->v[i].key == NULL)
+            f = &c->v[i];
+    }
+    if (f == NULL) {
+        f = &c->v[c->next];
+        c->next = (c->next + 1) % CS_FOUND_MAX;
+        free(f->key);
+        free(f->url);
+    }
+    f->key = strdup(key);
+    f->url = strdup(url);
+    f->until = apr_time_now() + apr_time_from_sec(CS_FOUND_TTL_S);
+    if (f->key == NULL || f->url == NULL) {
+        free(f->key);
+        free(f->url);
+        memset(f, 0, sizeof(*f));
+    }
+}
+
+static void found_forget(cs_found_cache *c, const char *key)
+{
+    cs_found *f = found_get(c, key);
+
+    if (f != NULL) {
+        free(f->key);
+        free(f->url);
+        memset(f, 0, sizeof(*f));
+    }
+}
+
+static void found_fini(cs_found_cache *c)
+{
+    unsigned i;
+
+    for (i = 0; i < CS_FOUND_MAX; i++) {
+        free(c->v[i].key);
+        free(c->v[i].url);
+    }
+    memset(c, 0, sizeof(*c));
+}
+
 /* Finds (or makes) a collection that takes VTODOs for same-collection:
  * the meeting's own, else the first such calendar in the user's home,
  * else a new one named "Action items" (steward/store.h).  Sets *retry
@@ -123,6 +208,15 @@ static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
     if (parent == NULL)
         goto done;
     own = apr_pstrcat(p, j->base, parent, NULL);
+    j->found_key = apr_pstrcat(p, j->user ? j->user : "", "\n", own, NULL);
+    {
+        cs_found *f = found_get(j->found, j->found_key);
+
+        if (f != NULL) {
+            free(parent);
+            return apr_pstrdup(p, f->url); /* found before, still good */
+        }
+    }
     if (cst_dav_supported_components(dav, own, &mask, &err) == CST_OK
         && (mask & CST_DAV_VTODO)) {
         found = own;
@@ -158,6 +252,8 @@ static const char *task_collection(cs_job *j, cst_dav *dav, int *retry)
     }
     found = apr_pstrdup(p, url);
 done:
+    if (found != NULL && j->found_key != NULL)
+        found_put(j->found, j->found_key, found);
     cst_stw_home_fini(&home);
     free(parent);
     free(url);
@@ -294,11 +390,15 @@ static int run_job(cs_job *j, apr_time_t deadline)
             again = 1; /* the stop time is over: logged */
             break;
         }
-        if (write_one(j, dav, collection, &list.v[i], pre[i]) > 0) {
+        int w = write_one(j, dav, collection, &list.v[i], pre[i]);
+
+        if (w > 0) {
             again = 1;
             if (cst_dav_last_status(dav) == 0)
                 break; /* not reachable: the others would not be either */
         } else {
+            if (w < 0 && j->found_key != NULL)
+                found_forget(j->found, j->found_key); /* gone, or no right */
             j->done[i] = 1;
         }
     }
@@ -337,6 +437,7 @@ typedef struct cs_queue {
     apr_time_t stop_at; /* when the child began to stop */
     int running;
     server_rec *s;
+    cs_found_cache found; /* the delivery thread's */
 } cs_queue;
 
 static cs_queue *queue; /* the child's; set once in child_init */
@@ -509,6 +610,7 @@ static apr_status_t stop_queue(void *data)
     apr_thread_cond_broadcast(q->cond);
     apr_thread_mutex_unlock(q->lock);
     apr_thread_join(&rv, q->thread);
+    found_fini(&q->found);
     return APR_SUCCESS;
 }
 
@@ -580,6 +682,7 @@ void cs_write_tasks(request_rec *r, const cs_dir_conf *dc, const char *body,
         drop_job(j, full ? "the queue is full" : "Apache is stopping");
         return;
     }
+    j->found = &q->found; /* used by the delivery thread alone */
     if (q->tail)
         q->tail->next = j;
     else

@@ -37,6 +37,12 @@ const char *cs_request_path(request_rec *r);
  * its CS_TASK_TIMEOUT_MS); the rest is logged (CS015: the meeting's URL
  * and UID and the UIDs of the tasks not written, never the credentials). */
 #define CS_STOP_MAX_S 3
+/* same-collection: the task collection found for a user and a calendar is
+ * remembered by the child's delivery thread for CS_FOUND_TTL_S seconds
+ * (at most CS_FOUND_MAX of them), so that a save does not discover it
+ * again; a write refused there forgets it. */
+#define CS_FOUND_TTL_S 300
+#define CS_FOUND_MAX 64
 
 /* Starts the child's delivery thread (child_init); stopped with pchild,
  * after writing what the backend takes before the child exits. */

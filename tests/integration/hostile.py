@@ -171,6 +171,7 @@ def main():
     ap.add_argument("--apache", required=True)
     ap.add_argument("--radicale", required=True)
     ap.add_argument("--log", required=True)
+    ap.add_argument("--access-log", required=True)
     ap.add_argument("--rec-port", type=int, required=True)
     ap.add_argument("--fixtures", required=True)
     ap.add_argument("--noetag-port", type=int, required=True)
@@ -286,6 +287,22 @@ def main():
         T.ok(r.status == 201
              and wait_for(lambda: todos(e, "/alice/my%20cal/") >= 1),
              "same-collection: tasks beside a meeting in \"my cal\"", r)
+        # a second meeting there: the task collection found for the first
+        # is remembered (CS_FOUND_TTL_S), not discovered again
+        uid = "space2-%s@example.com" % uuid.uuid4()
+        r = S.put(A, "/alice/my%%20cal/%s.ics" % uid,
+                  S.meeting(uid, start=past, minutes=minutes),
+                  headers={"If-None-Match": "*"})
+        A.request("OPTIONS", "/")
+        got = wait_for(lambda: todos(e, "/alice/my%20cal/") >= 2)
+
+        def propfinds():
+            with open(a.access_log, encoding="utf-8", errors="replace") as f:
+                return [ln for ln in f
+                        if '"PROPFIND /alice/my%20cal/ ' in ln]
+        T.ok(r.status == 201 and got and len(propfinds()) == 1,
+             "same-collection: the second save's tasks go to the collection "
+             "found for the first, without a second discovery", propfinds())
 
         # 4. at most 50 tasks written for one meeting, the rest logged
         uid = "many-%s@example.com" % uuid.uuid4()

@@ -44,7 +44,8 @@ ProxyPass /noetag/ http://127.0.0.1:$noetag_port/noetag/ timeout=30
 echo "# apache $APACHE_URL ($CST_MPM), radicale $RADICALE_URL, recorder $rec_port"
 
 timeout 240 "$PYTHON3" "$here/hostile.py" --apache "$APACHE_URL" \
-    --radicale "$RADICALE_URL" --log "$APACHE_LOG" --rec-port "$rec_port" \
+    --radicale "$RADICALE_URL" --log "$APACHE_LOG" \
+    --access-log "$CST_TMP/apache/access.log" --rec-port "$rec_port" \
     --fixtures "$srcdir/tests/data/hostile" --noetag-port "$noetag_port"
 rc=$?
 if [ $rc -ne 0 ]; then
