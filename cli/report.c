@@ -328,39 +328,14 @@ static int read_collection(report *r, cst_dav *dav, const char *url,
 
 static int read_account(report *r, const cst_sweep_account *a)
 {
-    cst_dav_opts o;
     cst_error err = {0, ""};
     cst_dav *dav = NULL;
     cst_dav_calendar *cals = NULL;
-    char *secret = NULL, *principal = NULL, *home = NULL;
+    char *principal = NULL, *home = NULL;
     size_t n = 0, i;
     int rc = 0, tasks_seen = 0;
 
-    memset(&o, 0, sizeof(o));
-    o.timeout_ms = a->timeout_ms;
-    o.ca_file = a->ca_file;
-    o.max_body = REPORT_MAX_BODY;
-    o.base_url = a->url;
-    if (a->password_file != NULL || a->token_file != NULL) {
-        const char *f = a->password_file ? a->password_file : a->token_file;
-
-        if (cst_secret_read(f, &secret, &err) != CST_OK)
-            goto fail;
-        if (a->password_file != NULL) {
-            o.user = a->user;
-            o.password = secret;
-        } else {
-            o.bearer = secret;
-        }
-    } else if (a->user != NULL) {
-        o.user = a->user;
-        o.password = "";
-    }
-    dav = cst_dav_new(&o, &err);
-    if (secret != NULL) {
-        explicit_bzero(secret, strlen(secret));
-        free(secret);
-    }
+    dav = cst_sweep_account_open(a, REPORT_MAX_BODY, &err);
     if (dav == NULL)
         goto fail;
     if (a->discover) {

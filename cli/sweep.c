@@ -1408,41 +1408,13 @@ static void write_digests(sweep *s)
 /* Sweeps one account.  Returns 0 when every collection was swept. */
 static int sweep_account(sweep *s, const cst_sweep_account *a)
 {
-    cst_dav_opts o;
     cst_error err = {0, ""};
-    char *secret = NULL, dir[4096];
+    char dir[4096];
     int failed = 0;
     size_t i, pass;
 
     s->acc = a;
-    memset(&o, 0, sizeof(o));
-    o.timeout_ms = a->timeout_ms;
-    o.ca_file = a->ca_file;
-    o.max_body = SWEEP_MAX_BODY;
-    /* the account's server, and no other, gets its requests and secret */
-    o.base_url = a->url;
-    if (a->password_file != NULL || a->token_file != NULL) {
-        const char *f = a->password_file ? a->password_file : a->token_file;
-
-        if (cst_secret_read(f, &secret, &err) != CST_OK) {
-            warn(s, _("account %s: %s"), a->name, err.msg);
-            return 1;
-        }
-        if (a->password_file != NULL) {
-            o.user = a->user;
-            o.password = secret;
-        } else {
-            o.bearer = secret;
-        }
-    } else if (a->user != NULL) {
-        o.user = a->user;
-        o.password = "";
-    }
-    s->dav = cst_dav_new(&o, &err);
-    if (secret != NULL) {
-        explicit_bzero(secret, strlen(secret));
-        free(secret);
-    }
+    s->dav = cst_sweep_account_open(a, SWEEP_MAX_BODY, &err);
     if (s->dav == NULL) {
         warn(s, _("account %s: %s"), a->name, err.msg);
         return 1;

@@ -1379,3 +1379,39 @@ done:
     close(fd);
     return st;
 }
+
+cst_dav *cst_sweep_account_open(const cst_sweep_account *a, size_t max_body,
+                                cst_error *err)
+{
+    cst_dav_opts o;
+    cst_dav *dav;
+    char *secret = NULL;
+
+    memset(&o, 0, sizeof(o));
+    o.timeout_ms = a->timeout_ms;
+    o.ca_file = a->ca_file;
+    o.max_body = max_body;
+    /* the account's server, and no other, gets its requests and secret */
+    o.base_url = a->url;
+    if (a->password_file != NULL || a->token_file != NULL) {
+        const char *f = a->password_file ? a->password_file : a->token_file;
+
+        if (cst_secret_read(f, &secret, err) != CST_OK)
+            return NULL;
+        if (a->password_file != NULL) {
+            o.user = a->user;
+            o.password = secret;
+        } else {
+            o.bearer = secret;
+        }
+    } else if (a->user != NULL) {
+        o.user = a->user;
+        o.password = "";
+    }
+    dav = cst_dav_new(&o, err);
+    if (secret != NULL) {
+        explicit_bzero(secret, strlen(secret));
+        free(secret);
+    }
+    return dav;
+}

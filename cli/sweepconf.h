@@ -140,4 +140,16 @@ void cst_sweep_conf_fini(cst_sweep_conf *c);
  */
 cst_status cst_secret_read(const char *path, char **secret, cst_error *err);
 
+/*
+ * A CalDAV handle for account a, as the sweep and the report use it:
+ * bound to the origin of a's url, its timeout and CA file, at most
+ * max_body bytes per answer, and its secret (password-file with user, or
+ * token-file as a bearer token; user alone sends an empty password) read
+ * with cst_secret_read() and wiped once the handle holds it.  Returns the
+ * handle, or NULL with err saying why (the secret's errors, or the
+ * client's).
+ */
+struct cst_dav *cst_sweep_account_open(const cst_sweep_account *a,
+                                       size_t max_body, cst_error *err);
+
 #endif /* CST_CLI_SWEEPCONF_H */
