@@ -327,6 +327,49 @@ static long long jump_secs(const struct icalrecurrencetype *r, time_t start0,
 }
 
 /*
+ * libical's iterator compares every instance with UNTIL by
+ * icaltime_compare(), which converts a zoned instance and a UTC UNTIL to
+ * UTC through icaltimezone_convert_time() -- and so expands an object's
+ * VTIMEZONE from its first DTSTART (milliseconds per object through ICU).
+ * For that case only, the iterator gets an UNTIL two days later on
+ * DTSTART's own clock and zone (compared field by field, no conversion;
+ * no offset is a day, so it never stops the walk early) and
+ * past_until() makes libical's comparison itself, through core/tz.h
+ * (libical's answers without the expansion).  DATE and floating UNTILs
+ * are compared by libical without conversion and stay with it; so does
+ * the ICU calendar of the iterator, which keeps DTSTART's zone.
+ * Returns 1 and sets *until to the rule's UNTIL when it applies.
+ */
+static int zoned_until(struct icalrecurrencetype *rule, struct icaltimetype t0,
+                       struct icaltimetype *until)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    struct icaltimetype loose;
+
+    if (t0.zone == NULL || t0.zone == utc || t0.is_date
+        || icaltime_is_null_time(rule->until) || rule->until.is_date
+        || rule->until.zone != utc)
+        return 0;
+    *until = rule->until;
+    loose = rule->until;
+    icaltime_adjust(&loose, 2, 0, 0, 0);
+    loose.zone = t0.zone;
+    rule->until = loose;
+    return 1;
+}
+
+/* Returns 1 when libical's icaltime_compare(inst, until) > 0 for an
+ * instance on the clock of zone and a UTC until (see zoned_until()). */
+static int past_until(struct icaltimetype inst, icaltimezone *zone,
+                      struct icaltimetype until)
+{
+    struct icaltimetype a =
+        icaltime_from_timet_with_zone(to_utc(inst, zone), 0, until.zone);
+
+    return icaltime_compare(a, until) > 0;
+}
+
+/*
  * Walks the RRULE from t0 (DTSTART's wall-clock time in its zone), or
  * from `jump` days later, up to the first instance, not excluded, that
  * starts at or after now.  Returns 1 when an instance ended by now.
@@ -337,7 +380,8 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
 {
     icalrecur_iterator *it;
     struct icaltimetype inst;
-    int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0;
+    struct icaltimetype until;
+    int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0, own_until;
     time_t s, from, clamp, horizon;
 
     if (jump > 0)
@@ -363,6 +407,7 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
         rule.until = icaltime_from_timet_with_zone(
             clamped ? clamp : horizon, 0, icaltimezone_get_utc_timezone());
     }
+    own_until = zoned_until(&rule, t0, &until);
     it = icalrecur_iterator_new(rule, t0);
     if (it == NULL)
         return 0;
@@ -372,6 +417,9 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
             break;
         }
         inst = icalrecur_iterator_next(it);
+        if (!icaltime_is_null_time(inst) && own_until
+            && past_until(inst, w->zone, until))
+            inst = icaltime_null_time(); /* where libical would stop */
         if (icaltime_is_null_time(inst)) {
             /* the end of the rule, or of the budget */
             if (clamped && (rule.count == 0 || n_inst < rule.count))

@@ -21,7 +21,13 @@
     "BEGIN:VTIMEZONE" CRLF "TZID:Custom" CRLF "BEGIN:STANDARD" CRLF            \
     "DTSTART:19700101T000000" CRLF "TZOFFSETFROM:+0530" CRLF                   \
     "TZOFFSETTO:+0530" CRLF "END:STANDARD" CRLF "END:VTIMEZONE" CRLF           \
-    "BEGIN:VEVENT" CRLF "UID:x" CRLF "DTSTAMP:20230101T000000Z" CRLF
+    "BEGIN:VTIMEZONE" CRLF "TZID:Customized Time Zone" CRLF                    \
+    "BEGIN:STANDARD" CRLF "DTSTART:16011028T030000" CRLF                       \
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" CRLF "TZOFFSETFROM:+0200" CRLF   \
+    "TZOFFSETTO:+0100" CRLF "END:STANDARD" CRLF "BEGIN:DAYLIGHT" CRLF          \
+    "DTSTART:16010325T020000" CRLF "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"    \
+    CRLF "TZOFFSETFROM:+0100" CRLF "TZOFFSETTO:+0200" CRLF "END:DAYLIGHT" CRLF \
+    "END:VTIMEZONE" CRLF "BEGIN:VEVENT" CRLF "UID:x" CRLF "DTSTAMP:20230101T000000Z" CRLF
 #define VCAL_TAIL "END:VEVENT" CRLF "END:VCALENDAR" CRLF
 
 #define BERLIN_WEEKLY                                                          \
@@ -490,6 +496,35 @@ static const struct {
     {"Asia/Shanghai", "20200101T083000", "FREQ=HOURLY;INTERVAL=5", ""},
     {"Europe/Berlin", "20200101T083000", "FREQ=HOURLY;INTERVAL=7;BYDAY=TU",
      ""},
+    /* a UTC UNTIL with DTSTART in the object's own zone (Outlook's 1601
+     * rules under a custom name): occur.c compares UNTIL itself instead
+     * of letting libical expand the zone; at, just before and just after
+     * an instance, and around the changes of 2023 (02:30 is skipped on
+     * 03-26, 02:30 lived twice on 10-29) */
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T003000Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T002959Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T013000Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230327T003000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T003000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T013000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T012959Z",
+     ""},
+    {"Customized Time Zone", "20200107T100000",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20231010T080000Z", ""},
+    {"Customized Time Zone", "20200107T100000",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20231010T075959Z", ""},
+    {"Customized Time Zone", "20100107T100000",
+     "FREQ=YEARLY;BYMONTH=1,7;BYDAY=1TH;UNTIL=20230706T080000Z", ""},
+    {"Customized Time Zone", "20221230T235959",
+     "FREQ=HOURLY;INTERVAL=5;UNTIL=20230401T000000Z", ""},
+    {"Custom", "20200107T100000", "FREQ=WEEKLY;UNTIL=20230620T043000Z", ""},
+    {"Custom", "20200107T100000", "FREQ=WEEKLY;UNTIL=20230620T042959Z", ""},
 };
 
 static void reference(icalcomponent *vcal, icalcomponent *ev, time_t now,
