@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/meeting.h"
 #include "core/occur.h"
 #include "core/tz.h"
 
@@ -565,6 +566,45 @@ done:
     free(w.ex.v);
     free(w.ex_dates.v);
     free(w.skip.v);
+    return st;
+}
+
+/* Overrides collected on the stack; more go to the heap. */
+#define SKIP_ON_STACK 64
+
+cst_status cst_occur_event(const cst_object *o, const cst_event *ev,
+                           time_t now, int *has_next, cst_occurrence *next,
+                           int *has_last, cst_occurrence *last)
+{
+    time_t stack[SKIP_ON_STACK], *skip = stack;
+    size_t n = cst_object_n_events(o), n_skip = 0, n_over = 0, i;
+    cst_status st;
+
+    if (ev->is_recurring) {
+        for (i = 0; i < n; i++) {
+            const cst_event *x = cst_object_event(o, i);
+
+            n_over += x->is_override && strcmp(x->uid, ev->uid) == 0;
+        }
+    }
+    if (n_over > SKIP_ON_STACK) {
+        skip = malloc(n_over * sizeof(*skip));
+        if (skip == NULL) {
+            *has_next = 0;
+            *has_last = 0;
+            return CST_ERR_NOMEM;
+        }
+    }
+    for (i = 0; i < n && n_skip < n_over; i++) {
+        const cst_event *x = cst_object_event(o, i);
+
+        if (x->is_override && strcmp(x->uid, ev->uid) == 0)
+            skip[n_skip++] = x->rid_utc;
+    }
+    st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, has_next, next,
+                        has_last, last);
+    if (skip != stack)
+        free(skip);
     return st;
 }
 

@@ -58,6 +58,24 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
                           int *has_next, cst_occurrence *next,
                           int *has_last, cst_occurrence *last);
 
+struct cst_object;
+struct cst_event;
+
+/*
+ * The next and last occurrence of one meeting of an object, as every
+ * part of calsteward sees it (check, process, tasks, the schedule):
+ * cst_occur_find() over ev at now, with the RECURRENCE-IDs of all the
+ * object's overrides of ev (same UID) skipped when ev is recurring.  No
+ * other cap than the object's own (CST_MAX_COMPONENTS events), so that
+ * `check` and `process` agree however many overrides there are.
+ *
+ * Returns what cst_occur_find() returns.  o must hold ev.
+ */
+cst_status cst_occur_event(const struct cst_object *o,
+                           const struct cst_event *ev, time_t now,
+                           int *has_next, cst_occurrence *next, int *has_last,
+                           cst_occurrence *last);
+
 /*
  * Checks the RRULE of vevent before anything walks it: a rule that names
  * more than CST_MAX_RECUR_PER_DAY instants a day (FREQ=SECONDLY or

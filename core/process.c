@@ -739,19 +739,11 @@ out:
 static int timetable_occurrence(const cst_object *o, const cst_event *ev,
                                 time_t now, time_t *start, time_t *end)
 {
-    time_t skip[64];
-    size_t n_skip = 0, i;
     int has_next = 0, has_last = 0;
     cst_occurrence next, last;
 
-    for (i = 0; i < cst_object_n_events(o) && n_skip < 64; i++) {
-        const cst_event *x = cst_object_event(o, i);
-
-        if (ev->is_recurring && x->is_override && strcmp(x->uid, ev->uid) == 0)
-            skip[n_skip++] = x->rid_utc;
-    }
-    if (cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, &has_next,
-                       &next, &has_last, &last) != CST_OK)
+    if (cst_occur_event(o, ev, now, &has_next, &next, &has_last, &last)
+        != CST_OK)
         return 0;
     if (has_next) {
         *start = next.start;
