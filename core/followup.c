@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "doc.h"
 #include "followup.h"
 #include "icaltext.h"
 #include "meeting.h"
@@ -730,15 +731,29 @@ cst_status cst_meeting_schedule_get(const char *ics, size_t len,
                                     time_t win_start, time_t win_end,
                                     cst_meeting_schedule *out, cst_error *err)
 {
-    cst_object *obj = NULL;
-    time_t best = 0;
+    cst_doc *d = NULL;
     cst_status st;
-    size_t i, n;
 
     memset(out, 0, sizeof(*out));
-    st = cst_object_parse(ics, len, p, &obj, err);
+    st = cst_doc_parse(ics, len, p, &d, err);
     if (st != CST_OK)
         return st;
+    st = cst_doc_schedule(d, now, win_start, win_end, out, err);
+    cst_doc_free(&d);
+    return st;
+}
+
+cst_status cst_doc_schedule(cst_doc *d, time_t now, time_t win_start,
+                            time_t win_end, cst_meeting_schedule *out,
+                            cst_error *err)
+{
+    const cst_object *obj = cst_doc_object(d);
+    const cst_policy *p = cst_doc_policy(d);
+    time_t best = 0;
+    size_t i, n;
+
+    (void)err; /* nothing past the parse fails */
+    memset(out, 0, sizeof(*out));
     n = cst_object_n_events(obj);
     for (i = 0; i < n; i++) {
         const cst_event *ev = cst_object_event(obj, i);
@@ -758,8 +773,5 @@ cst_status cst_meeting_schedule_get(const char *ics, size_t len,
             out->in_window = 1;
     }
     out->next_check = best;
-    cst_object_free(&obj);
-    if (st != CST_OK)
-        memset(out, 0, sizeof(*out));
-    return st;
+    return CST_OK;
 }

@@ -23,6 +23,7 @@ struct cst_object {
     icalcomponent *root;    /* what libical returned: VCALENDAR or XROOT */
     cst_event *events;
     size_t n_events;
+    cst_occ_memo *memo;     /* per event: its occurrences at one now */
 };
 
 /* ---- the pre-scan: line-accurate errors before libical sees the text -- */
@@ -855,6 +856,7 @@ void cst_object_free(cst_object **o)
     for (i = 0; i < (*o)->n_events; i++)
         event_fini(&(*o)->events[i]);
     free((*o)->events);
+    free((*o)->memo);
     if ((*o)->root != NULL)
         icalcomponent_free((*o)->root);
     free(*o);
@@ -947,10 +949,10 @@ cst_status cst_object_parse(const char *data, size_t len,
     if (st != CST_OK)
         goto done;
     n = count_events(o->root);
-    o->events = calloc(n < CST_MAX_COMPONENTS ? (n ? n : 1)
-                                              : CST_MAX_COMPONENTS,
-                       sizeof(*o->events));
-    if (o->events == NULL) {
+    n = n < CST_MAX_COMPONENTS ? (n ? n : 1) : CST_MAX_COMPONENTS;
+    o->events = calloc(n, sizeof(*o->events));
+    o->memo = calloc(n, sizeof(*o->memo));
+    if (o->events == NULL || o->memo == NULL) {
         st = CST_ERR_NOMEM;
         goto done;
     }
@@ -975,6 +977,13 @@ done:
         cst_object_free(&o);
     *out = o;
     return st;
+}
+
+cst_occ_memo *cst_object_occ_memo(const cst_object *o, const cst_event *ev)
+{
+    if (ev < o->events || ev >= o->events + o->n_events)
+        return NULL;
+    return &o->memo[ev - o->events];
 }
 
 size_t cst_object_n_events(const cst_object *o)

@@ -578,8 +578,13 @@ cst_status cst_occur_event(const cst_object *o, const cst_event *ev,
 {
     time_t stack[SKIP_ON_STACK], *skip = stack;
     size_t n = cst_object_n_events(o), n_skip = 0, n_over = 0, i;
-    cst_status st;
+    cst_occ_memo scratch, *memo = cst_object_occ_memo(o, ev);
 
+    if (memo == NULL)
+        memo = &scratch;
+    else if (memo->valid && memo->now == now)
+        goto answer;
+    memset(memo, 0, sizeof(*memo));
     if (ev->is_recurring) {
         for (i = 0; i < n; i++) {
             const cst_event *x = cst_object_event(o, i);
@@ -601,11 +606,26 @@ cst_status cst_occur_event(const cst_object *o, const cst_event *ev,
         if (x->is_override && strcmp(x->uid, ev->uid) == 0)
             skip[n_skip++] = x->rid_utc;
     }
-    st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, has_next, next,
-                        has_last, last);
+    memo->st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip,
+                              &memo->has_next, &memo->next, &memo->has_last,
+                              &memo->last);
     if (skip != stack)
         free(skip);
-    return st;
+    if (memo->st == CST_ERR_NOMEM) {
+        *has_next = 0;
+        *has_last = 0;
+        return CST_ERR_NOMEM; /* not remembered: may work next time */
+    }
+    memo->valid = 1;
+    memo->now = now;
+answer:
+    *has_next = memo->has_next;
+    *has_last = memo->has_last;
+    if (memo->has_next && next != NULL)
+        *next = memo->next;
+    if (memo->has_last && last != NULL)
+        *last = memo->last;
+    return memo->st;
 }
 
 int cst_recur_by_count(const short *a, int size)

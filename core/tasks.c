@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <uuid/uuid.h>
 
+#include "doc.h"
 #include "icaltext.h"
 #include "meeting.h"
 #include "occur.h"
@@ -484,14 +485,26 @@ static int repeated_event(const cst_object *obj, size_t i)
 cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
                            cst_task_list *out, cst_error *err)
 {
-    cst_object *obj = NULL;
+    cst_doc *d = NULL;
     cst_status st;
+
+    memset(out, 0, sizeof(*out));
+    st = cst_doc_parse(data, len, in->policy, &d, err);
+    if (st != CST_OK)
+        return st;
+    st = cst_doc_tasks(d, in, out, err);
+    cst_doc_free(&d);
+    return st;
+}
+
+cst_status cst_doc_tasks(cst_doc *d, const cst_tasks_in *in,
+                         cst_task_list *out, cst_error *err)
+{
+    const cst_object *obj = cst_doc_object(d);
+    cst_status st = CST_OK;
     size_t i;
 
     memset(out, 0, sizeof(*out));
-    st = cst_object_parse(data, len, in->policy, &obj, err);
-    if (st != CST_OK)
-        return st;
     for (i = 0; i < cst_object_n_events(obj) && st == CST_OK; i++) {
         const cst_event *ev = cst_object_event(obj, i);
         int has_next = 0, has_last = 0;
@@ -547,7 +560,6 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         }
         st = action_tasks(in, ev, &own, out);
     }
-    cst_object_free(&obj);
     if (st != CST_OK)
         cst_task_list_fini(out);
     return st;
