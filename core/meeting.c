@@ -5,6 +5,7 @@
 #include "config.h"
 #include "core/tz.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,6 +73,25 @@ static const char *begin_end(const char *head, size_t len, int *is_begin)
     return NULL;
 }
 
+/* The first '\n', '\r' or NUL at or after p, or end.  A word at a time
+ * while no byte of it is below 0x0E (all three are). */
+static const char *line_end(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t w;
+
+    while (end - p >= 8) {
+        memcpy(&w, p, 8);
+        /* a byte below 0x0E, or one >= 0x80 (then looked at bytewise) */
+        if (((w - ones * 0x0E) | w) & (ones * 0x80))
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '\n' && *p != '\r' && *p != '\0')
+        p++;
+    return p;
+}
+
 static int is_top_kind(const char *name)
 {
     return cst_eq_ci(name, strlen(name), "VCALENDAR")
@@ -98,9 +118,7 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
         p += 3;
     while (p < end) {
         line++;
-        eol = p;
-        while (eol < end && *eol != '\n' && *eol != '\r' && *eol != '\0')
-            eol++;
+        eol = line_end(p, end);
         if (eol < end && *eol == '\0') {
             cst_error_set(err, line, "NUL byte in the text");
             return CST_ERR_PARSE;
@@ -505,7 +523,16 @@ int cst_event_organized_by(const cst_event *ev, const char *user)
 static time_t stamp_value(icalproperty *prop)
 {
     struct icaltimetype t;
-    const char *v = icalproperty_get_value_as_string(prop);
+    icalvalue *val = icalproperty_get_value(prop);
+    const char *v = NULL;
+
+    /* an X value's own text, without libical's quoted copy into its ring
+     * of temporary buffers; a value the quoting would change (or another
+     * type) goes the old way, so the answer is the same */
+    if (val != NULL && icalvalue_isa(val) == ICAL_X_VALUE)
+        v = icalvalue_get_x(val);
+    if (v == NULL || strpbrk(v, "\\,;:\"\n\r\b\f") != NULL)
+        v = icalproperty_get_value_as_string(prop);
 
     if (v == NULL)
         return 0;
