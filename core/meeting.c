@@ -702,15 +702,18 @@ static cst_status meeting_text(cst_event *ev, const char *desc, char **text,
         if (!use_html) {
             char *a = cst_block_strip(ht, tl, &sl);
 
-            st = cst_html_to_text(html, hl, 0, &unmarked, &ul);
-            if (a == NULL || st != CST_OK) {
-                free(a);
-                st = st != CST_OK ? st : CST_ERR_NOMEM;
+            if (a == NULL) {
+                st = CST_ERR_NOMEM;
                 goto done;
             }
             use_html = cst_text_same_words(plain, pl, a, sl);
             free(a);
             if (!use_html) {
+                /* the copy without list markers only when the one with
+                 * them did not match: a second pass of libxml2's parser */
+                st = cst_html_to_text(html, hl, 0, &unmarked, &ul);
+                if (st != CST_OK)
+                    goto done;
                 a = cst_block_strip(unmarked, ul, &sl);
                 if (a == NULL) {
                     st = CST_ERR_NOMEM;
