@@ -69,6 +69,11 @@ struct cst_event;
  * other cap than the object's own (CST_MAX_COMPONENTS events), so that
  * `check` and `process` agree however many overrides there are.
  *
+ * The answer is remembered in o for ev and this now (cst_occ_memo in
+ * core/meeting.h), so that the next caller at the same now -- process's
+ * timetable after its check, tasks after process on one document handle
+ * -- does not walk again; only CST_ERR_NOMEM is not remembered.
+ *
  * Returns what cst_occur_find() returns.  o must hold ev.
  */
 cst_status cst_occur_event(const struct cst_object *o,
