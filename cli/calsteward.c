@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/i18n.h"
 #include "cli/output.h"
+#include "core/doc.h"
 #include "core/meeting.h"
 #include "core/policy.h"
 #include "core/process.h"
@@ -326,7 +327,8 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
                      cst_report *report, cst_mode *worst)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    cst_object *obj = NULL;
+    const cst_object *obj;
+    cst_doc *doc = NULL;
     cst_findings f = {NULL, 0, 0};
     cst_error err = {0, ""};
     char *data = NULL;
@@ -343,13 +345,14 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
             fprintf(stderr, "%s: %s: %s\n", cli_progname, name, strerror(e));
         return EXIT_USAGE;
     }
-    st = cst_object_parse(data, len, policy, &obj, &err);
+    st = cst_doc_parse(data, len, policy, &doc, &err);
     if (st != CST_OK) {
         print_input_error(name, st, &err);
         rc = EXIT_USAGE;
         goto done;
     }
-    st = cst_check(obj, policy, now, &f);
+    obj = cst_doc_object(doc);
+    st = cst_doc_check(doc, now, &f);
     if (st == CST_ERR_TOO_LARGE) {
         fprintf(stderr, "%s: %s: %s\n", cli_progname, name,
                 CST_RECUR_BUDGET_MSG);
@@ -370,7 +373,7 @@ static int check_one(const char *path, const cst_policy *policy, time_t now,
         *worst = cst_findings_worst(&f);
 done:
     cst_findings_fini(&f);
-    cst_object_free(&obj);
+    cst_doc_free(&doc);
     free(data);
     return rc;
 }
@@ -479,9 +482,10 @@ static int cmd_process(int argc, char **argv, int tasks)
     const char *policy_path = NULL, *prev_path = NULL, *name;
     char *data = NULL, *prev = NULL, *out = NULL;
     size_t len = 0, prev_len = 0, out_len = 0;
-    cst_error err = {0, ""};
+    cst_error err = {0, ""}, perr;
     cst_process_in in;
     cst_policy policy;
+    cst_doc *doc = NULL, *prev_doc = NULL;
     cst_status st;
     time_t now = time(NULL);
     int c, e, rc = 0;
@@ -528,6 +532,10 @@ static int cmd_process(int argc, char **argv, int tasks)
         rc = EXIT_USAGE;
         goto done;
     }
+    /* one parse of each input */
+    st = cst_doc_parse(data, len, &policy, &doc, &err);
+    if (st != CST_OK)
+        goto print;
     if (tasks) {
         cst_tasks_in tin;
         cst_task_list list = {NULL, 0, 0};
@@ -536,7 +544,8 @@ static int cmd_process(int argc, char **argv, int tasks)
         tin.policy = &policy;
         tin.now = now;
         tin.tr = cli_translate;
-        st = cst_tasks_build(data, len, &tin, &list, &err);
+        st = cst_doc_tasks(doc, &tin, &list, &err);
+        cst_doc_free(&doc); /* it points into data */
         if (st == CST_OK) {
             free(data);
             data = cst_task_list_calendar(&list, &len);
@@ -546,13 +555,14 @@ static int cmd_process(int argc, char **argv, int tasks)
         cst_task_list_fini(&list);
         goto print;
     }
+    if (prev != NULL
+        && cst_doc_parse(prev, prev_len, &policy, &prev_doc, &perr) != CST_OK)
+        prev_doc = NULL; /* a bad stored copy only loses the carry-over */
     memset(&in, 0, sizeof(in));
     in.policy = &policy;
     in.now = now;
-    in.previous = prev;
-    in.previous_len = prev_len;
     in.tr = cli_translate;
-    st = cst_process(data, len, &in, &out, &out_len, &err);
+    st = cst_doc_process(doc, prev_doc, &in, &out, &out_len, &err);
 print:
     if (st != CST_OK) {
         print_input_error(name, st, &err);
@@ -568,6 +578,8 @@ print:
         rc = EXIT_USAGE;
     }
 done:
+    cst_doc_free(&prev_doc);
+    cst_doc_free(&doc);
     free(out);
     free(prev);
     free(data);

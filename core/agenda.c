@@ -404,9 +404,16 @@ static size_t find_goal(cell c, cell *text)
     size_t i, k, l, j;
 
     for (i = 0; i < c.n; i++) {
+        unsigned char c0 = (unsigned char)c.p[i];
+
         if (i > 0 && is_alpha((unsigned char)c.p[i - 1]))
             continue;
+        if (c0 >= 'A' && c0 <= 'Z')
+            c0 = (unsigned char)(c0 - 'A' + 'a');
         for (k = 0; k < N_ELEMS(keys); k++) {
+            /* the keys are lower case: only those that start here */
+            if ((unsigned char)keys[k][0] != c0)
+                continue;
             l = cst_prefix_ci(c.p + i, c.n - i, keys[k]);
             if (l == 0)
                 continue;

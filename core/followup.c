@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "doc.h"
 #include "followup.h"
 #include "icaltext.h"
 #include "meeting.h"
@@ -35,10 +36,6 @@ static const char *const overdue_category[] = {
 
 #define STATE_PROP "X-CALSTEWARD-STATE"
 #define STATE_OVERDUE "overdue"
-
-/* Overrides a recurring meeting may list before core/tasks.c and
- * core/process.c stop collecting them (core/rules.c takes all). */
-#define SKIP_CAP_TASKS 64
 
 /* Occurrences looked at one by one for running meetings and the window,
  * before the answer is taken to be "now + 1" / "in the window". */
@@ -857,20 +854,18 @@ static time_t max_length(const cst_event *ev)
     return d;
 }
 
-/* The occurrences of ev less skip[0..n_skip). */
+/* The occurrences of ev, less its overrides in obj. */
 typedef struct occ_set {
+    const cst_object *obj;
     const cst_event *ev;
-    const time_t *skip;
-    size_t n_skip;
     time_t max_len;
 } occ_set;
 
-/* cst_occur_find() on the set; returns 0 when it fails. */
+/* cst_occur_event() on the set; returns 0 when it fails. */
 static int find(const occ_set *o, time_t t, int *hn, cst_occurrence *next,
                 int *hl, cst_occurrence *last)
 {
-    return cst_occur_find(o->ev->vcal, o->ev->comp, t, o->skip, o->n_skip, hn,
-                          next, hl, last) == CST_OK;
+    return cst_occur_event(o->obj, o->ev, t, hn, next, hl, last) == CST_OK;
 }
 
 /*
@@ -968,21 +963,30 @@ cst_status cst_meeting_schedule_get(const char *ics, size_t len,
                                     time_t win_start, time_t win_end,
                                     cst_meeting_schedule *out, cst_error *err)
 {
-    cst_object *obj = NULL;
-    time_t *skip = NULL, best = 0;
+    cst_doc *d = NULL;
     cst_status st;
-    size_t i, j, n;
 
     memset(out, 0, sizeof(*out));
-    st = cst_object_parse(ics, len, p, &obj, err);
+    st = cst_doc_parse(ics, len, p, &d, err);
     if (st != CST_OK)
         return st;
+    st = cst_doc_schedule(d, now, win_start, win_end, out, err);
+    cst_doc_free(&d);
+    return st;
+}
+
+cst_status cst_doc_schedule(cst_doc *d, time_t now, time_t win_start,
+                            time_t win_end, cst_meeting_schedule *out,
+                            cst_error *err)
+{
+    const cst_object *obj = cst_doc_object(d);
+    const cst_policy *p = cst_doc_policy(d);
+    time_t best = 0;
+    size_t i, n;
+
+    (void)err; /* nothing past the parse fails */
+    memset(out, 0, sizeof(*out));
     n = cst_object_n_events(obj);
-    skip = calloc(n ? n : 1, sizeof(*skip));
-    if (skip == NULL) {
-        st = CST_ERR_NOMEM;
-        goto done;
-    }
     for (i = 0; i < n; i++) {
         const cst_event *ev = cst_object_event(obj, i);
         occ_set o;
@@ -993,31 +997,13 @@ cst_status cst_meeting_schedule_get(const char *ics, size_t len,
         if (unstamped(ev))
             out->unstamped = 1;
         memset(&o, 0, sizeof(o));
+        o.obj = obj;
         o.ev = ev;
-        o.skip = skip;
-        if (ev->is_recurring) {
-            for (j = 0; j < n; j++) {
-                const cst_event *x = cst_object_event(obj, j);
-
-                if (x->is_override && strcmp(x->uid, ev->uid) == 0)
-                    skip[o.n_skip++] = x->rid_utc;
-            }
-        }
         o.max_len = max_length(ev);
         schedule_set(&o, p, now, &best);
         if (!out->in_window && in_window(&o, win_start, win_end))
             out->in_window = 1;
-        if (o.n_skip > SKIP_CAP_TASKS) {
-            /* tasks.c and process.c see only the first 64 overrides */
-            o.n_skip = SKIP_CAP_TASKS;
-            schedule_set(&o, p, now, &best);
-        }
     }
     out->next_check = best;
-done:
-    free(skip);
-    cst_object_free(&obj);
-    if (st != CST_OK)
-        memset(out, 0, sizeof(*out));
-    return st;
+    return CST_OK;
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "core/tz.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,7 @@ struct cst_object {
     icalcomponent *root;    /* what libical returned: VCALENDAR or XROOT */
     cst_event *events;
     size_t n_events;
+    cst_occ_memo *memo;     /* per event: its occurrences at one now */
 };
 
 /* ---- the pre-scan: line-accurate errors before libical sees the text -- */
@@ -71,6 +73,25 @@ static const char *begin_end(const char *head, size_t len, int *is_begin)
     return NULL;
 }
 
+/* The first '\n', '\r' or NUL at or after p, or end.  A word at a time
+ * while no byte of it is below 0x0E (all three are). */
+static const char *line_end(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t w;
+
+    while (end - p >= 8) {
+        memcpy(&w, p, 8);
+        /* a byte below 0x0E, or one >= 0x80 (then looked at bytewise) */
+        if (((w - ones * 0x0E) | w) & (ones * 0x80))
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '\n' && *p != '\r' && *p != '\0')
+        p++;
+    return p;
+}
+
 static int is_top_kind(const char *name)
 {
     return cst_eq_ci(name, strlen(name), "VCALENDAR")
@@ -97,9 +118,7 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
         p += 3;
     while (p < end) {
         line++;
-        eol = p;
-        while (eol < end && *eol != '\n' && *eol != '\r' && *eol != '\0')
-            eol++;
+        eol = line_end(p, end);
         if (eol < end && *eol == '\0') {
             cst_error_set(err, line, "NUL byte in the text");
             return CST_ERR_PARSE;
@@ -504,7 +523,16 @@ int cst_event_organized_by(const cst_event *ev, const char *user)
 static time_t stamp_value(icalproperty *prop)
 {
     struct icaltimetype t;
-    const char *v = icalproperty_get_value_as_string(prop);
+    icalvalue *val = icalproperty_get_value(prop);
+    const char *v = NULL;
+
+    /* an X value's own text, without libical's quoted copy into its ring
+     * of temporary buffers; a value the quoting would change (or another
+     * type) goes the old way, so the answer is the same */
+    if (val != NULL && icalvalue_isa(val) == ICAL_X_VALUE)
+        v = icalvalue_get_x(val);
+    if (v == NULL || strpbrk(v, "\\,;:\"\n\r\b\f") != NULL)
+        v = icalproperty_get_value_as_string(prop);
 
     if (v == NULL)
         return 0;
@@ -674,15 +702,18 @@ static cst_status meeting_text(cst_event *ev, const char *desc, char **text,
         if (!use_html) {
             char *a = cst_block_strip(ht, tl, &sl);
 
-            st = cst_html_to_text(html, hl, 0, &unmarked, &ul);
-            if (a == NULL || st != CST_OK) {
-                free(a);
-                st = st != CST_OK ? st : CST_ERR_NOMEM;
+            if (a == NULL) {
+                st = CST_ERR_NOMEM;
                 goto done;
             }
             use_html = cst_text_same_words(plain, pl, a, sl);
             free(a);
             if (!use_html) {
+                /* the copy without list markers only when the one with
+                 * them did not match: a second pass of libxml2's parser */
+                st = cst_html_to_text(html, hl, 0, &unmarked, &ul);
+                if (st != CST_OK)
+                    goto done;
                 a = cst_block_strip(unmarked, ul, &sl);
                 if (a == NULL) {
                     st = CST_ERR_NOMEM;
@@ -859,6 +890,7 @@ void cst_object_free(cst_object **o)
     for (i = 0; i < (*o)->n_events; i++)
         event_fini(&(*o)->events[i]);
     free((*o)->events);
+    free((*o)->memo);
     if ((*o)->root != NULL)
         icalcomponent_free((*o)->root);
     free(*o);
@@ -951,10 +983,10 @@ cst_status cst_object_parse(const char *data, size_t len,
     if (st != CST_OK)
         goto done;
     n = count_events(o->root);
-    o->events = calloc(n < CST_MAX_COMPONENTS ? (n ? n : 1)
-                                              : CST_MAX_COMPONENTS,
-                       sizeof(*o->events));
-    if (o->events == NULL) {
+    n = n < CST_MAX_COMPONENTS ? (n ? n : 1) : CST_MAX_COMPONENTS;
+    o->events = calloc(n, sizeof(*o->events));
+    o->memo = calloc(n, sizeof(*o->memo));
+    if (o->events == NULL || o->memo == NULL) {
         st = CST_ERR_NOMEM;
         goto done;
     }
@@ -979,6 +1011,13 @@ done:
         cst_object_free(&o);
     *out = o;
     return st;
+}
+
+cst_occ_memo *cst_object_occ_memo(const cst_object *o, const cst_event *ev)
+{
+    if (ev < o->events || ev >= o->events + o->n_events)
+        return NULL;
+    return &o->memo[ev - o->events];
 }
 
 size_t cst_object_n_events(const cst_object *o)

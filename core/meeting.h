@@ -76,6 +76,24 @@ cst_status cst_object_parse(const char *data, size_t len,
                             cst_object **out, cst_error *err);
 void cst_object_free(cst_object **o);
 
+/*
+ * What cst_occur_event() found for one event at one `now`, kept in the
+ * object so that check, process and tasks on the same object walk a
+ * recurrence once (core/occur.c reads and writes it; nothing else).
+ */
+typedef struct cst_occ_memo {
+    int valid;
+    time_t now;
+    cst_status st;
+    int has_next, has_last;
+    cst_occurrence next, last;
+} cst_occ_memo;
+
+/* The memo of ev (an event of o), or NULL when ev is not o's.  The memo
+ * changes under a const object: one object is used by one thread at a
+ * time (as libical's components are). */
+cst_occ_memo *cst_object_occ_memo(const cst_object *o, const cst_event *ev);
+
 size_t cst_object_n_events(const cst_object *o);
 cst_event *cst_object_event(const cst_object *o, size_t i);
 icalcomponent *cst_object_vcalendar(const cst_object *o);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/meeting.h"
 #include "core/occur.h"
 #include "core/tz.h"
 
@@ -342,6 +343,49 @@ static long long jump_secs(const struct icalrecurrencetype *r, time_t start0,
 }
 
 /*
+ * libical's iterator compares every instance with UNTIL by
+ * icaltime_compare(), which converts a zoned instance and a UTC UNTIL to
+ * UTC through icaltimezone_convert_time() -- and so expands an object's
+ * VTIMEZONE from its first DTSTART (milliseconds per object through ICU).
+ * For that case only, the iterator gets an UNTIL two days later on
+ * DTSTART's own clock and zone (compared field by field, no conversion;
+ * no offset is a day, so it never stops the walk early) and
+ * past_until() makes libical's comparison itself, through core/tz.h
+ * (libical's answers without the expansion).  DATE and floating UNTILs
+ * are compared by libical without conversion and stay with it; so does
+ * the ICU calendar of the iterator, which keeps DTSTART's zone.
+ * Returns 1 and sets *until to the rule's UNTIL when it applies.
+ */
+static int zoned_until(struct icalrecurrencetype *rule, struct icaltimetype t0,
+                       struct icaltimetype *until)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    struct icaltimetype loose;
+
+    if (t0.zone == NULL || t0.zone == utc || t0.is_date
+        || icaltime_is_null_time(rule->until) || rule->until.is_date
+        || rule->until.zone != utc)
+        return 0;
+    *until = rule->until;
+    loose = rule->until;
+    icaltime_adjust(&loose, 2, 0, 0, 0);
+    loose.zone = t0.zone;
+    rule->until = loose;
+    return 1;
+}
+
+/* Returns 1 when libical's icaltime_compare(inst, until) > 0 for an
+ * instance on the clock of zone and a UTC until (see zoned_until()). */
+static int past_until(struct icaltimetype inst, icaltimezone *zone,
+                      struct icaltimetype until)
+{
+    struct icaltimetype a =
+        icaltime_from_timet_with_zone(to_utc(inst, zone), 0, until.zone);
+
+    return icaltime_compare(a, until) > 0;
+}
+
+/*
  * Walks the RRULE from t0 (DTSTART's wall-clock time in its zone), or
  * from `jump` days later, up to the first instance, not excluded, that
  * starts at or after now.  Returns 1 when an instance ended by now.
@@ -352,7 +396,8 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
 {
     icalrecur_iterator *it;
     struct icaltimetype inst;
-    int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0;
+    struct icaltimetype until;
+    int found_last = 0, clamped = 0, reached_now = 0, n_inst = 0, own_until;
     time_t s, from, clamp, horizon;
 
     if (jump > 0)
@@ -378,6 +423,7 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
         rule.until = icaltime_from_timet_with_zone(
             clamped ? clamp : horizon, 0, icaltimezone_get_utc_timezone());
     }
+    own_until = zoned_until(&rule, t0, &until);
     it = icalrecur_iterator_new(rule, t0);
     if (it == NULL)
         return 0;
@@ -387,6 +433,9 @@ static int walk_from(walk *w, struct icalrecurrencetype rule,
             break;
         }
         inst = icalrecur_iterator_next(it);
+        if (!icaltime_is_null_time(inst) && own_until
+            && past_until(inst, w->zone, until))
+            inst = icaltime_null_time(); /* where libical would stop */
         if (icaltime_is_null_time(inst)) {
             /* the end of the rule, or of the budget */
             if (clamped && (rule.count == 0 || n_inst < rule.count))
@@ -591,6 +640,65 @@ cst_status cst_occur_range(icalcomponent *vcal, icalcomponent *vevent,
     *n = k;
     *full = w.list_full;
     return CST_OK;
+}
+
+/* Overrides collected on the stack; more go to the heap. */
+#define SKIP_ON_STACK 64
+
+cst_status cst_occur_event(const cst_object *o, const cst_event *ev,
+                           time_t now, int *has_next, cst_occurrence *next,
+                           int *has_last, cst_occurrence *last)
+{
+    time_t stack[SKIP_ON_STACK], *skip = stack;
+    size_t n = cst_object_n_events(o), n_skip = 0, n_over = 0, i;
+    cst_occ_memo scratch, *memo = cst_object_occ_memo(o, ev);
+
+    if (memo == NULL)
+        memo = &scratch;
+    else if (memo->valid && memo->now == now)
+        goto answer;
+    memset(memo, 0, sizeof(*memo));
+    if (ev->is_recurring) {
+        for (i = 0; i < n; i++) {
+            const cst_event *x = cst_object_event(o, i);
+
+            n_over += x->is_override && strcmp(x->uid, ev->uid) == 0;
+        }
+    }
+    if (n_over > SKIP_ON_STACK) {
+        skip = malloc(n_over * sizeof(*skip));
+        if (skip == NULL) {
+            *has_next = 0;
+            *has_last = 0;
+            return CST_ERR_NOMEM;
+        }
+    }
+    for (i = 0; i < n && n_skip < n_over; i++) {
+        const cst_event *x = cst_object_event(o, i);
+
+        if (x->is_override && strcmp(x->uid, ev->uid) == 0)
+            skip[n_skip++] = x->rid_utc;
+    }
+    memo->st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip,
+                              &memo->has_next, &memo->next, &memo->has_last,
+                              &memo->last);
+    if (skip != stack)
+        free(skip);
+    if (memo->st == CST_ERR_NOMEM) {
+        *has_next = 0;
+        *has_last = 0;
+        return CST_ERR_NOMEM; /* not remembered: may work next time */
+    }
+    memo->valid = 1;
+    memo->now = now;
+answer:
+    *has_next = memo->has_next;
+    *has_last = memo->has_last;
+    if (memo->has_next && next != NULL)
+        *next = memo->next;
+    if (memo->has_last && last != NULL)
+        *last = memo->last;
+    return memo->st;
 }
 
 int cst_recur_by_count(const short *a, int size)

@@ -58,6 +58,29 @@ cst_status cst_occur_find(icalcomponent *vcal, icalcomponent *vevent,
                           int *has_next, cst_occurrence *next,
                           int *has_last, cst_occurrence *last);
 
+struct cst_object;
+struct cst_event;
+
+/*
+ * The next and last occurrence of one meeting of an object, as every
+ * part of calsteward sees it (check, process, tasks, the schedule):
+ * cst_occur_find() over ev at now, with the RECURRENCE-IDs of all the
+ * object's overrides of ev (same UID) skipped when ev is recurring.  No
+ * other cap than the object's own (CST_MAX_COMPONENTS events), so that
+ * `check` and `process` agree however many overrides there are.
+ *
+ * The answer is remembered in o for ev and this now (cst_occ_memo in
+ * core/meeting.h), so that the next caller at the same now -- process's
+ * timetable after its check, tasks after process on one document handle
+ * -- does not walk again; only CST_ERR_NOMEM is not remembered.
+ *
+ * Returns what cst_occur_find() returns.  o must hold ev.
+ */
+cst_status cst_occur_event(const struct cst_object *o,
+                           const struct cst_event *ev, time_t now,
+                           int *has_next, cst_occurrence *next, int *has_last,
+                           cst_occurrence *last);
+
 /*
  * The occurrences of a VEVENT that start in [from, to), in time order,
  * each once: the same recurrence set, exclusions and budgets as

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc.h"
 #include "icaltext.h"
 #include "meeting.h"
 #include "occur.h"
@@ -173,7 +174,7 @@ static cst_status add_stamp(cst_edits *e, const cst_icaltext *t, int comp,
 
 /* With the server's copy known, the stamps the rules see are the stored
  * ones (none on a new meeting), not the client's. */
-static void stored_stamps(cst_object *obj, const cst_object *prev)
+static void stored_stamps(const cst_object *obj, const cst_object *prev)
 {
     size_t i;
 
@@ -739,19 +740,11 @@ out:
 static int timetable_occurrence(const cst_object *o, const cst_event *ev,
                                 time_t now, time_t *start, time_t *end)
 {
-    time_t skip[64];
-    size_t n_skip = 0, i;
     int has_next = 0, has_last = 0;
     cst_occurrence next, last;
 
-    for (i = 0; i < cst_object_n_events(o) && n_skip < 64; i++) {
-        const cst_event *x = cst_object_event(o, i);
-
-        if (ev->is_recurring && x->is_override && strcmp(x->uid, ev->uid) == 0)
-            skip[n_skip++] = x->rid_utc;
-    }
-    if (cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, &has_next,
-                       &next, &has_last, &last) != CST_OK)
+    if (cst_occur_event(o, ev, now, &has_next, &next, &has_last, &last)
+        != CST_OK)
         return 0;
     if (has_next) {
         *start = next.start;
@@ -816,23 +809,74 @@ static void enforced(const cst_process_in *in, cst_process_result *res,
 cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
                        char **out, size_t *out_len, cst_error *err)
 {
+    cst_doc *d = NULL, *prev = NULL;
+    cst_error perr;
+    cst_status st;
+
+    *out = NULL;
+    *out_len = 0;
+    st = cst_doc_parse(data, len, in->policy, &d, err);
+    if (st != CST_OK)
+        return st;
+    if (in->previous != NULL
+        && cst_doc_parse(in->previous, in->previous_len, in->policy, &prev,
+                         &perr) != CST_OK)
+        prev = NULL; /* a bad stored copy only loses the carry-over */
+    st = cst_doc_process(d, prev, in, out, out_len, err);
+    cst_doc_free(&prev);
+    cst_doc_free(&d);
+    return st;
+}
+
+/* The stamps of every event, to be put back after stored_stamps(). */
+static time_t *save_stamps(const cst_object *obj)
+{
+    size_t i, n = cst_object_n_events(obj);
+    time_t *v = malloc((n ? n : 1) * 3 * sizeof(*v));
+
+    for (i = 0; v != NULL && i < n; i++) {
+        const cst_event *ev = cst_object_event(obj, i);
+
+        v[3 * i] = ev->agenda_sent;
+        v[3 * i + 1] = ev->materials_sent;
+        v[3 * i + 2] = ev->minutes_sent;
+    }
+    return v;
+}
+
+static void restore_stamps(const cst_object *obj, const time_t *v)
+{
+    size_t i;
+
+    for (i = 0; v != NULL && i < cst_object_n_events(obj); i++) {
+        cst_event *ev = cst_object_event(obj, i);
+
+        ev->agenda_sent = v[3 * i];
+        ev->materials_sent = v[3 * i + 1];
+        ev->minutes_sent = v[3 * i + 2];
+    }
+}
+
+cst_status cst_doc_process(cst_doc *d, const cst_doc *previous,
+                           const cst_process_in *in, char **out,
+                           size_t *out_len, cst_error *err)
+{
     cst_process_result scratch;
     cst_process_result *res = in->result ? in->result : &scratch;
-    cst_object *obj = NULL, *prev = NULL;
+    const cst_object *obj = cst_doc_object(d);
+    const cst_object *prev = previous ? cst_doc_object(previous) : NULL;
     cst_icaltext t;
     cst_findings f = {NULL, 0, 0};
     cst_edits e = {NULL, 0, 0};
-    cst_error perr;
     cst_status st;
-    size_t i, n_vevent = 0;
+    size_t i, n_vevent = 0, len;
+    const char *data = cst_doc_data(d, &len);
+    time_t *stamps = NULL;
     char *uid = NULL;
 
     *out = NULL;
     *out_len = 0;
     memset(&t, 0, sizeof(t));
-    st = cst_object_parse(data, len, in->policy, &obj, err);
-    if (st != CST_OK)
-        return st;
     st = cst_icaltext_scan(data, len, &t, err);
     if (st != CST_OK)
         goto done;
@@ -845,12 +889,14 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         st = CST_ERR_PARSE;
         goto done;
     }
-    if (in->previous != NULL
-        && cst_object_parse(in->previous, in->previous_len, in->policy, &prev,
-                            &perr) != CST_OK)
-        prev = NULL; /* a bad stored copy only loses the carry-over */
-    if (in->previous_known)
+    if (in->previous_known) {
+        stamps = save_stamps(obj);
+        if (stamps == NULL) {
+            st = CST_ERR_NOMEM;
+            goto done;
+        }
         stored_stamps(obj, prev);
+    }
     st = cst_check(obj, in->policy, in->now, &f);
     if (st == CST_ERR_TOO_LARGE)
         cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
@@ -919,11 +965,11 @@ cst_status cst_process(const char *data, size_t len, const cst_process_in *in,
         }
     }
 done:
+    restore_stamps(obj, stamps);
+    free(stamps);
     free(uid);
     cst_edits_fini(&e);
     cst_findings_fini(&f);
     cst_icaltext_fini(&t);
-    cst_object_free(&prev);
-    cst_object_free(&obj);
     return st;
 }

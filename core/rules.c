@@ -302,31 +302,14 @@ static cst_status check_event(const cst_object *o, const cst_event *ev,
                               const cst_policy *policy, time_t now,
                               cst_findings *out)
 {
-    time_t *skip = NULL;
-    size_t n_skip = 0, i;
     int has_next = 0, has_last = 0;
     cst_occurrence next, last;
     char rid[32] = "";
     occ_ctx c;
     cst_status st;
 
-    if (ev->is_recurring) {
-        size_t n = cst_object_n_events(o);
-
-        skip = calloc(n ? n : 1, sizeof(*skip));
-        if (skip == NULL)
-            return CST_ERR_NOMEM;
-        for (i = 0; i < n; i++) {
-            const cst_event *e = cst_object_event(o, i);
-
-            if (e->is_override && strcmp(e->uid, ev->uid) == 0)
-                skip[n_skip++] = e->rid_utc;
-        }
-    }
-    st = cst_occur_find(ev->vcal, ev->comp, now, skip, n_skip, &has_next,
-                        &next, &has_last, &last);
-    free(skip);
-    if (st == CST_ERR_TOO_LARGE)
+    st = cst_occur_event(o, ev, now, &has_next, &next, &has_last, &last);
+    if (st == CST_ERR_NOMEM || st == CST_ERR_TOO_LARGE)
         return st; /* a recurrence past the walk's budget */
     if (st != CST_OK)
         return CST_OK; /* no usable DTSTART: nothing to check */

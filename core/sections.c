@@ -97,6 +97,11 @@ static const char *const cn_digits[] = {
     "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
 };
 
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
 static int is_ascii_alnum(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -156,6 +161,9 @@ static size_t skip_cn_ordinal(const char *s, size_t len, size_t i)
     size_t j = i, k, n;
     int count = 0;
 
+    /* every ordinal digit starts with 0xE4 or 0xE5 */
+    if (i >= len || ((unsigned char)s[i] != 0xE4 && (unsigned char)s[i] != 0xE5))
+        return i;
     for (;;) {
         n = 0;
         for (k = 0; k < sizeof(cn_digits) / sizeof(cn_digits[0]); k++) {
@@ -201,12 +209,20 @@ static int match_heading(const char *s, size_t len, cst_section_kind *kind,
 {
     size_t i, j, k, n, wl;
     int colon;
+    unsigned char c0;
 
     if (len == 0 || len > CST_MAX_LINE_BYTES || indented(s, len))
         return 0;
     i = skip_deco(s, len, 0);
     i = skip_cn_ordinal(s, len, i);
+    if (i >= len)
+        return 0;
+    /* only the words that start with the line's first letter, folded as
+     * cst_prefix_ci() folds (ASCII only) */
+    c0 = ascii_lower((unsigned char)s[i]);
     for (k = 0; k < N_HEADINGS; k++) {
+        if (ascii_lower((unsigned char)headings[k].word[0]) != c0)
+            continue;
         wl = cst_prefix_ci(s + i, len - i, headings[k].word);
         if (wl == 0)
             continue;

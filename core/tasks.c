@@ -11,6 +11,7 @@
 #include <uuid/uuid.h>
 
 #include "block.h"
+#include "doc.h"
 #include "icaltext.h"
 #include "meeting.h"
 #include "occur.h"
@@ -508,18 +509,28 @@ static int repeated_event(const cst_object *obj, size_t i)
 cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
                            cst_task_list *out, cst_error *err)
 {
-    cst_object *obj = NULL;
+    cst_doc *d = NULL;
     cst_status st;
-    size_t i, j;
 
     memset(out, 0, sizeof(*out));
-    st = cst_object_parse(data, len, in->policy, &obj, err);
+    st = cst_doc_parse(data, len, in->policy, &d, err);
     if (st != CST_OK)
         return st;
+    st = cst_doc_tasks(d, in, out, err);
+    cst_doc_free(&d);
+    return st;
+}
+
+cst_status cst_doc_tasks(cst_doc *d, const cst_tasks_in *in,
+                         cst_task_list *out, cst_error *err)
+{
+    const cst_object *obj = cst_doc_object(d);
+    cst_status st = CST_OK;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
     for (i = 0; i < cst_object_n_events(obj) && st == CST_OK; i++) {
         const cst_event *ev = cst_object_event(obj, i);
-        time_t skip[64];
-        size_t n_skip = 0;
         int has_next = 0, has_last = 0;
         cst_occurrence next, last, own;
 
@@ -528,15 +539,8 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         if (in->organizer_user != NULL
             && !cst_event_organized_by(ev, in->organizer_user))
             continue; /* not this user's meeting: not this user's tasks */
-        for (j = 0; j < cst_object_n_events(obj) && n_skip < 64; j++) {
-            const cst_event *x = cst_object_event(obj, j);
-
-            if (ev->is_recurring && x->is_override
-                && strcmp(x->uid, ev->uid) == 0)
-                skip[n_skip++] = x->rid_utc;
-        }
-        st = cst_occur_find(ev->vcal, ev->comp, in->now, skip, n_skip,
-                            &has_next, &next, &has_last, &last);
+        st = cst_occur_event(obj, ev, in->now, &has_next, &next, &has_last,
+                             &last);
         if (st == CST_ERR_TOO_LARGE) {
             /* past the walk's budget: no tasks rather than wrong ones */
             cst_error_set(err, 0, "%s", CST_RECUR_BUDGET_MSG);
@@ -563,8 +567,8 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
             int hn = 0, hl = 0;
             cst_occurrence n2, l2;
 
-            if (cst_occur_find(ev->vcal, ev->comp, ev->minutes_sent, skip,
-                               n_skip, &hn, &n2, &hl, &l2) == CST_OK
+            if (cst_occur_event(obj, ev, ev->minutes_sent, &hn, &n2, &hl,
+                                &l2) == CST_OK
                 && (hl || hn)) {
                 own = hl ? l2 : n2;
                 st = action_tasks(in, ev, &own, out);
@@ -580,7 +584,6 @@ cst_status cst_tasks_build(const char *data, size_t len, const cst_tasks_in *in,
         }
         st = action_tasks(in, ev, &own, out);
     }
-    cst_object_free(&obj);
     if (st != CST_OK)
         cst_task_list_fini(out);
     return st;

@@ -25,6 +25,7 @@
 #include "base/xml.h"
 #include "caldav/caldav.h"
 #include "core/catalog.h"
+#include "core/doc.h"
 #include "core/process.h"
 #include "plugin/body.h"
 #include "plugin/config.h"
@@ -190,7 +191,9 @@ static cs_stored stored_copy(request_rec *r, const cs_dir_conf *dc,
  * credentials, and only a 200 or 404 -- the backend took them -- lets
  * the core run.  With Apache's own user, a new meeting (If-None-Match:
  * *) needs no read; a copy that cannot be read, or an absolute request
- * target, counts as new, so an enforced rule still applies.
+ * target, counts as new, so an enforced rule still applies.  The body is
+ * parsed once (a cst_doc), and with Apache's own user before the read: a
+ * body without a meeting of the user's needs no stored copy.
  */
 static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
 {
@@ -203,12 +206,18 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     cs_stored what = CS_STORED_NONE;
     cst_process_result res;
     cst_process_in in;
-    cst_error err = {0, ""};
+    cst_error err = {0, ""}, perr;
     char *out = NULL, *prev = NULL;
     size_t out_len = 0, prev_len = 0;
-    cst_status st;
+    cst_doc *doc = NULL, *prev_doc = NULL;
+    cst_status st = CST_OK;
+    int done = 0;
 
-    if (r->user == NULL || !(is_new || absolute)) {
+    if (r->user != NULL) {
+        st = cst_doc_parse(q->body.data, q->body.len, pol, &doc, &err);
+        done = st != CST_OK || !cst_doc_needs_previous(doc, q->user);
+    }
+    if (!done && (r->user == NULL || !(is_new || absolute))) {
         what = stored_copy(r, dc, q, &prev, &prev_len);
         if (r->user == NULL && what != CS_STORED_BODY
             && what != CS_STORED_NONE) {
@@ -221,6 +230,25 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
         prev = NULL;
         prev_len = 0;
     }
+    if (doc == NULL && st == CST_OK) {
+        st = cst_doc_parse(q->body.data, q->body.len, pol, &doc, &err);
+        done = st != CST_OK || !cst_doc_needs_previous(doc, q->user);
+    }
+    if (st != CST_OK || done) {
+        free(prev);
+        cst_doc_free(&doc);
+        if (st != CST_OK)
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          "calsteward: CS001 %s: passed through unchanged: "
+                          "%s%s", r->uri, cst_status_str(st),
+                          err.msg[0] ? apr_pstrcat(r->pool, ": ", err.msg,
+                                                   NULL)
+                                     : "");
+        return 0; /* not iCalendar, or nothing of the user's to process */
+    }
+    if (prev != NULL
+        && cst_doc_parse(prev, prev_len, pol, &prev_doc, &perr) != CST_OK)
+        prev_doc = NULL; /* a bad stored copy only loses the carry-over */
     memset(&in, 0, sizeof(in));
     memset(&res, 0, sizeof(res));
     in.policy = pol;
@@ -229,10 +257,10 @@ static int apply(request_rec *r, const cs_dir_conf *dc, cs_req *q)
     in.tr_ctx = pol->language == CST_LANG_ZH_CN ? sc->zh_cn : NULL;
     in.organizer_user = q->user;
     in.result = &res;
-    in.previous = prev;
-    in.previous_len = prev_len;
     in.previous_known = 1;
-    st = cst_process(q->body.data, q->body.len, &in, &out, &out_len, &err);
+    st = cst_doc_process(doc, prev_doc, &in, &out, &out_len, &err);
+    cst_doc_free(&prev_doc);
+    cst_doc_free(&doc);
     free(prev);
     if (st != CST_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,

@@ -10,8 +10,14 @@
 
 #include <libical/ical.h>
 
+#include "core/meeting.h"
 #include "core/occur.h"
+#include "core/policy.h"
+#include "core/process.h"
+#include "core/rules.h"
+#include "core/tasks.h"
 #include "core/tz.h"
+#include "core/util.h"
 #include "tests/unit/tap.h"
 
 #define CRLF "\r\n"
@@ -21,7 +27,13 @@
     "BEGIN:VTIMEZONE" CRLF "TZID:Custom" CRLF "BEGIN:STANDARD" CRLF            \
     "DTSTART:19700101T000000" CRLF "TZOFFSETFROM:+0530" CRLF                   \
     "TZOFFSETTO:+0530" CRLF "END:STANDARD" CRLF "END:VTIMEZONE" CRLF           \
-    "BEGIN:VEVENT" CRLF "UID:x" CRLF "DTSTAMP:20230101T000000Z" CRLF
+    "BEGIN:VTIMEZONE" CRLF "TZID:Customized Time Zone" CRLF                    \
+    "BEGIN:STANDARD" CRLF "DTSTART:16011028T030000" CRLF                       \
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10" CRLF "TZOFFSETFROM:+0200" CRLF   \
+    "TZOFFSETTO:+0100" CRLF "END:STANDARD" CRLF "BEGIN:DAYLIGHT" CRLF          \
+    "DTSTART:16010325T020000" CRLF "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"    \
+    CRLF "TZOFFSETFROM:+0100" CRLF "TZOFFSETTO:+0200" CRLF "END:DAYLIGHT" CRLF \
+    "END:VTIMEZONE" CRLF "BEGIN:VEVENT" CRLF "UID:x" CRLF "DTSTAMP:20230101T000000Z" CRLF
 #define VCAL_TAIL "END:VEVENT" CRLF "END:VCALENDAR" CRLF
 
 #define BERLIN_WEEKLY                                                          \
@@ -490,6 +502,35 @@ static const struct {
     {"Asia/Shanghai", "20200101T083000", "FREQ=HOURLY;INTERVAL=5", ""},
     {"Europe/Berlin", "20200101T083000", "FREQ=HOURLY;INTERVAL=7;BYDAY=TU",
      ""},
+    /* a UTC UNTIL with DTSTART in the object's own zone (Outlook's 1601
+     * rules under a custom name): occur.c compares UNTIL itself instead
+     * of letting libical expand the zone; at, just before and just after
+     * an instance, and around the changes of 2023 (02:30 is skipped on
+     * 03-26, 02:30 lived twice on 10-29) */
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T003000Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T002959Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230326T013000Z",
+     ""},
+    {"Customized Time Zone", "20230101T023000", "FREQ=DAILY;UNTIL=20230327T003000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T003000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T013000Z",
+     ""},
+    {"Customized Time Zone", "20230901T023000", "FREQ=DAILY;UNTIL=20231029T012959Z",
+     ""},
+    {"Customized Time Zone", "20200107T100000",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20231010T080000Z", ""},
+    {"Customized Time Zone", "20200107T100000",
+     "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20231010T075959Z", ""},
+    {"Customized Time Zone", "20100107T100000",
+     "FREQ=YEARLY;BYMONTH=1,7;BYDAY=1TH;UNTIL=20230706T080000Z", ""},
+    {"Customized Time Zone", "20221230T235959",
+     "FREQ=HOURLY;INTERVAL=5;UNTIL=20230401T000000Z", ""},
+    {"Custom", "20200107T100000", "FREQ=WEEKLY;UNTIL=20230620T043000Z", ""},
+    {"Custom", "20200107T100000", "FREQ=WEEKLY;UNTIL=20230620T042959Z", ""},
 };
 
 static void reference(icalcomponent *vcal, icalcomponent *ev, time_t now,
@@ -589,6 +630,130 @@ static void test_reference(void)
     }
 }
 
+/*
+ * A daily meeting (01:00Z, 30 min, COUNT=80 from 2023-06-01) whose
+ * instances of 06-02 .. 08-06 are moved to 03:00Z: 66 overrides, more
+ * than the 64 that core/process.c and core/tasks.c used to collect (they
+ * then took the overridden 08-05 01:00Z for the master's next
+ * occurrence, check took 08-07).  As of 08-05 00:00Z every part must see
+ * 08-07 01:00Z.
+ */
+static char *many_overrides(void)
+{
+    static const char head[] =
+        "BEGIN:VCALENDAR" CRLF "VERSION:2.0" CRLF "PRODID:-//test//EN" CRLF
+        "BEGIN:VEVENT" CRLF "UID:many@example.com" CRLF
+        "DTSTAMP:20230501T000000Z" CRLF "SUMMARY:Daily" CRLF
+        "ORGANIZER:mailto:zhangsan@example.com" CRLF
+        "ATTENDEE:mailto:lisi@example.com" CRLF
+        "ATTENDEE:mailto:wangwu@example.com" CRLF
+        "DTSTART:20230601T010000Z" CRLF "DURATION:PT30M" CRLF
+        "RRULE:FREQ=DAILY;COUNT=80" CRLF
+        "DESCRIPTION:Goal: decide\\nAgenda:\\n1. Budget (20 min\\, Li Si)" CRLF
+        "END:VEVENT" CRLF;
+    size_t cap = sizeof(head) + 66 * 400 + 64, n;
+    char *r = malloc(cap);
+    time_t day = ut("20230602T010000Z");
+    int k;
+
+    if (r == NULL)
+        return NULL;
+    n = (size_t)snprintf(r, cap, "%s", head);
+    for (k = 0; k < 66; k++, day += 86400) {
+        char rid[32], start[32];
+
+        cst_utc_string(day, rid, sizeof(rid));
+        cst_utc_string(day + 7200, start, sizeof(start));
+        n += (size_t)snprintf(
+            r + n, cap - n,
+            "BEGIN:VEVENT" CRLF "UID:many@example.com" CRLF
+            "RECURRENCE-ID:%s" CRLF "DTSTAMP:20230501T000000Z" CRLF
+            "SUMMARY:Daily (moved)" CRLF
+            "ORGANIZER:mailto:zhangsan@example.com" CRLF
+            "ATTENDEE:mailto:lisi@example.com" CRLF "DTSTART:%s" CRLF
+            "DURATION:PT30M" CRLF "END:VEVENT" CRLF,
+            rid, start);
+    }
+    snprintf(r + n, cap - n, "END:VCALENDAR" CRLF);
+    return r;
+}
+
+static void test_many_overrides(void)
+{
+    char *x = many_overrides();
+    time_t now = ut("20230805T000000Z"), want = ut("20230807T010000Z");
+    cst_policy pol;
+    cst_object *o = NULL;
+    cst_error err;
+    cst_findings f = {NULL, 0, 0};
+    cst_occurrence next, last;
+    cst_process_in in;
+    cst_tasks_in tin;
+    cst_task_list tl;
+    char *out = NULL;
+    size_t out_len = 0, i, n_master = 0, n_right = 0;
+    int hn = 0, hl = 0;
+
+    cst_policy_init(&pol);
+    if (x == NULL || cst_object_parse(x, strlen(x), &pol, &o, &err) != CST_OK) {
+        tap_ok(0, "many overrides: parse");
+        free(x);
+        return;
+    }
+    tap_ok(cst_object_n_events(o) == 67, "many overrides: 67 events");
+    if (cst_occur_event(o, cst_object_event(o, 0), now, &hn, &next, &hl,
+                        &last) != CST_OK)
+        hn = 0;
+    tap_ok(hn && next.start == want,
+           "many overrides: the helper skips all 66 (next %lld)",
+           (long long)(hn ? next.start : 0));
+    /* check: the master's findings before the meeting are about 08-07 */
+    tap_ok(cst_check(o, &pol, now, &f) == CST_OK, "many overrides: check");
+    for (i = 0; i < f.n; i++) {
+        if (f.v[i].event != cst_object_event(o, 0) || f.v[i].occ_start < now)
+            continue;
+        n_master++;
+        n_right += f.v[i].occ_start == want;
+    }
+    tap_ok(n_master > 0 && n_right == n_master,
+           "many overrides: check looks at 08-07 (%zu of %zu findings)",
+           n_right, n_master);
+    cst_findings_fini(&f);
+    /* process: the agenda's occurrence is the same one */
+    memset(&in, 0, sizeof(in));
+    in.policy = &pol;
+    in.now = now;
+    tap_ok(cst_process(x, strlen(x), &in, &out, &out_len, &err) == CST_OK &&
+               out != NULL && strstr(out, "start=\"2023-08-07T01:00:0") != NULL &&
+               strstr(out, "2023-08-05T01:00:0") == NULL,
+           "many overrides: process agrees with check");
+    free(out);
+    /* tasks: the master's preparation tasks are for 08-07 too; 08-05 is
+     * the override's own (with the old cap the master repeated its
+     * three tasks, same UIDs) */
+    memset(&tin, 0, sizeof(tin));
+    tin.policy = &pol;
+    tin.now = now;
+    n_master = n_right = 0;
+    if (cst_tasks_build(x, strlen(x), &tin, &tl, &err) == CST_OK) {
+        size_t j, dup = 0;
+
+        for (i = 0; i < tl.n; i++) {
+            n_right += strstr(tl.v[i].ics,
+                              "X-CALSTEWARD-OCCURRENCE:20230807T010000Z") != NULL;
+            for (j = 0; j < i; j++)
+                dup += strcmp(tl.v[i].uid, tl.v[j].uid) == 0;
+        }
+        n_master = dup;
+        cst_task_list_fini(&tl);
+    }
+    tap_ok(n_right > 0 && n_master == 0,
+           "many overrides: tasks agree with check (%zu for 08-07, %zu "
+           "repeated UIDs)", n_right, n_master);
+    cst_object_free(&o);
+    free(x);
+}
+
 int main(void)
 {
     icalerror_set_errors_are_fatal(0);
@@ -596,5 +761,6 @@ int main(void)
     test_errors();
     test_limit();
     test_reference();
+    test_many_overrides();
     return tap_done();
 }

@@ -22,6 +22,7 @@
  * bytes (folded form): see same_unowned().
  */
 #include "tests/unit/tap.h"
+#include "core/doc.h"
 #include "core/policy.h"
 #include "core/process.h"
 #include "core/sections.h"
@@ -1728,6 +1729,104 @@ static void test_recurring(void)
     free(out);
 }
 
+/* Findings as "rule@occurrence" lines (heap). */
+static char *findings_text(const cst_findings *f)
+{
+    size_t i, n = 0;
+    char *r = malloc(f->n * 64 + 1);
+
+    if (r == NULL)
+        return NULL;
+    r[0] = '\0';
+    for (i = 0; i < f->n; i++)
+        n += (size_t)snprintf(r + n, 64, "%d@%lld\n", (int)f->v[i].rule,
+                              (long long)f->v[i].occ_start);
+    return r;
+}
+
+/*
+ * The document handle: one parse answers check, process (twice, with the
+ * stored copy as a handle of its own) and tasks as the text functions do,
+ * and process leaves the handle as it found it (the stored stamps it
+ * applies are undone).
+ */
+static void test_doc(void)
+{
+    static const char x[] = CAL_HEAD EV_HEAD DESC_ORG
+        "X-CALSTEWARD-AGENDA-SENT:20230624T000000Z\r\n" EV_TAIL CAL_TAIL;
+    static const char prevx[] = CAL_HEAD EV_HEAD DESC_ORG
+        "X-CALSTEWARD-AGENDA-SENT:20230601T000000Z\r\n" EV_TAIL CAL_TAIL;
+    cst_policy pol;
+    cst_doc *d = NULL, *pd = NULL;
+    cst_process_in in;
+    cst_tasks_in tin;
+    cst_task_list l1, l2;
+    cst_findings f1 = {NULL, 0, 0}, f2 = {NULL, 0, 0};
+    cst_error err;
+    char *ref = NULL, *o1 = NULL, *o2 = NULL, *t1, *t2, *c1 = NULL, *c2 = NULL;
+    size_t rl = 0, l1n = 0, l2n = 0, n1, n2;
+    time_t now = utc(NOW);
+
+    cst_policy_init(&pol);
+    memset(&in, 0, sizeof(in));
+    in.policy = &pol;
+    in.now = now;
+    in.previous = prevx;
+    in.previous_len = strlen(prevx);
+    in.previous_known = 1;
+    tap_ok(cst_process(x, strlen(x), &in, &ref, &rl, &err) == CST_OK
+               && ref != NULL,
+           "doc: cst_process with the stored copy");
+    tap_ok(cst_doc_parse(x, strlen(x), &pol, &d, &err) == CST_OK
+               && cst_doc_parse(prevx, strlen(prevx), &pol, &pd, &err)
+                      == CST_OK,
+           "doc: parse");
+    if (d == NULL || pd == NULL || ref == NULL)
+        goto done;
+    tap_ok(cst_doc_needs_previous(d, "zhangsan") == 1
+               && cst_doc_needs_previous(d, NULL) == 1
+               && cst_doc_needs_previous(d, "lisi") == 0,
+           "doc: the stored copy matters only for the organizer's meetings");
+    tap_ok(cst_doc_check(d, now, &f1) == CST_OK, "doc: check");
+    tap_ok(cst_doc_process(d, pd, &in, &o1, &n1, &err) == CST_OK && o1 != NULL
+               && n1 == rl && memcmp(o1, ref, rl) == 0,
+           "doc: process gives what cst_process gives");
+    tap_ok(cst_doc_process(d, pd, &in, &o2, &n2, &err) == CST_OK && o2 != NULL
+               && n2 == rl && memcmp(o2, ref, rl) == 0,
+           "doc: and again on the same handle");
+    tap_ok(cst_doc_check(d, now, &f2) == CST_OK, "doc: check after process");
+    t1 = findings_text(&f1);
+    t2 = findings_text(&f2);
+    tap_ok(t1 != NULL && t2 != NULL && f1.n > 0 && strcmp(t1, t2) == 0,
+           "doc: process left the client's stamps (%zu findings)", f1.n);
+    free(t1);
+    free(t2);
+    memset(&tin, 0, sizeof(tin));
+    tin.policy = &pol;
+    tin.now = now;
+    if (cst_doc_tasks(d, &tin, &l1, &err) == CST_OK) {
+        c1 = cst_task_list_calendar(&l1, &l1n);
+        cst_task_list_fini(&l1);
+    }
+    if (cst_tasks_build(x, strlen(x), &tin, &l2, &err) == CST_OK) {
+        c2 = cst_task_list_calendar(&l2, &l2n);
+        cst_task_list_fini(&l2);
+    }
+    tap_ok(c1 != NULL && c2 != NULL && l1n == l2n && memcmp(c1, c2, l1n) == 0,
+           "doc: tasks give what cst_tasks_build gives");
+done:
+    free(c1);
+    free(c2);
+    cst_findings_fini(&f1);
+    cst_findings_fini(&f2);
+    free(ref);
+    free(o1);
+    free(o2);
+    cst_doc_free(&d);
+    cst_doc_free(&pd);
+    tap_ok(d == NULL && pd == NULL, "doc: free clears the pointers");
+}
+
 int main(void)
 {
     icalerror_set_errors_are_fatal(0);
@@ -1748,6 +1847,7 @@ int main(void)
     test_unknown();
     test_lf();
     test_recurring();
+    test_doc();
 
     if (rng != NULL)
         xmlRelaxNGFree(rng);
