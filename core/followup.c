@@ -595,26 +595,15 @@ done:
 
 /* ---- what a task says ------------------------------------------------- */
 
-/* A calendar address as compared: lower case, no mailto:, trimmed. */
+/* A calendar address as compared (cst_addr_norm()). */
 static char *address_of(const cst_icaltext *t, size_t i)
 {
     char *v = cst_icaltext_value(t, i), *r;
-    const char *s;
-    size_t n, k;
 
     if (v == NULL)
         return NULL;
-    s = cst_trim(v, strlen(v), &n);
-    if (cst_prefix_ci(s, n, "mailto:") > 0) {
-        s += 7;
-        n -= 7;
-    }
-    r = cst_strndup(s, n);
+    r = cst_addr_norm(v);
     free(v);
-    for (k = 0; r != NULL && r[k] != '\0'; k++) {
-        if (r[k] >= 'A' && r[k] <= 'Z')
-            r[k] = (char)(r[k] + 32);
-    }
     return r;
 }
 

@@ -198,30 +198,6 @@ static cst_status prescan(const char *data, size_t len, cst_error *err)
 
 /* ---- participants ----------------------------------------------------- */
 
-/* Returns a heap copy of a calendar address, lower-cased, without a
- * "mailto:" prefix and surrounding white space. */
-static char *norm_addr(const char *a)
-{
-    size_t len, i;
-    const char *s;
-    char *r;
-
-    if (a == NULL)
-        return NULL;
-    s = cst_trim(a, strlen(a), &len);
-    if (cst_prefix_ci(s, len, "mailto:") > 0) {
-        s += 7;
-        len -= 7;
-    }
-    r = cst_strndup(s, len);
-    if (r == NULL)
-        return NULL;
-    for (i = 0; i < len; i++) {
-        if (r[i] >= 'A' && r[i] <= 'Z')
-            r[i] = (char)(r[i] + ('a' - 'A'));
-    }
-    return r;
-}
 
 /* A small open-addressing set of addresses, to count each one once. */
 typedef struct addr_set {
@@ -306,7 +282,7 @@ static cst_status load_people(cst_event *ev)
     ev->people = calloc(cap, sizeof(*ev->people));
     if (ev->people == NULL)
         return CST_ERR_NOMEM;
-    ev->people[0].addr = norm_addr(icalproperty_get_organizer(org));
+    ev->people[0].addr = cst_addr_norm(icalproperty_get_organizer(org));
     if (ev->people[0].addr == NULL) {
         st = CST_ERR_NOMEM;
         goto done;
@@ -333,7 +309,7 @@ static cst_status load_people(cst_event *ev)
 
         if (icalproperty_get_attendee(prop) == NULL)
             continue;
-        pp->addr = norm_addr(icalproperty_get_attendee(prop));
+        pp->addr = cst_addr_norm(icalproperty_get_attendee(prop));
         if (pp->addr == NULL) {
             st = CST_ERR_NOMEM;
             goto done;

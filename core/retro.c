@@ -101,28 +101,6 @@ static int strcmp_ci(const char *a, const char *b)
     return lower_c((unsigned char)*a) - lower_c((unsigned char)*b);
 }
 
-/* A heap copy of addr, lower case, without "mailto:" and blanks. */
-static char *norm_addr(const char *s)
-{
-    size_t len, i;
-    const char *t;
-    char *out;
-
-    if (s == NULL)
-        return NULL;
-    t = cst_trim(s, strlen(s), &len);
-    if (cst_prefix_ci(t, len, "mailto:") > 0) {
-        t += 7;
-        len -= 7;
-    }
-    out = malloc(len + 1);
-    if (out == NULL)
-        return NULL;
-    for (i = 0; i < len; i++)
-        out[i] = (char)lower_c((unsigned char)t[i]);
-    out[len] = '\0';
-    return out;
-}
 
 double cst_retro_round3(double x)
 {
@@ -224,7 +202,7 @@ static int depts_handler(void *user, const char *section, const char *name,
         d->dept = nd;
         c->cap = nc;
     }
-    a = norm_addr(name);
+    a = cst_addr_norm(name);
     if (a == NULL)
         goto nomem;
     d->addr[d->n] = a;
@@ -453,7 +431,7 @@ static const char *event_dept(const cst_retro *r, const cst_event *ev,
     p = icalcomponent_get_first_property(ev->comp, ICAL_ORGANIZER_PROPERTY);
     v = p != NULL ? dept_param(p) : NULL;
     if (v != NULL) {
-        a = norm_addr(icalproperty_get_organizer(p));
+        a = cst_addr_norm(icalproperty_get_organizer(p));
         same = a != NULL && strcmp(a, addr) == 0;
         free(a);
         if (same)
@@ -465,7 +443,7 @@ static const char *event_dept(const cst_retro *r, const cst_event *ev,
         v = dept_param(p);
         if (v == NULL)
             continue;
-        a = norm_addr(icalproperty_get_attendee(p));
+        a = cst_addr_norm(icalproperty_get_attendee(p));
         same = a != NULL && strcmp(a, addr) == 0;
         free(a);
         if (same)
@@ -599,7 +577,7 @@ static cst_status add_task(cst_retro *r, icalcomponent *vcal,
     t.uid = strdup(s ? s : "");
     p = icalcomponent_get_first_property(todo, ICAL_ATTENDEE_PROPERTY);
     if (p != NULL) {
-        char *a = norm_addr(icalproperty_get_attendee(p));
+        char *a = cst_addr_norm(icalproperty_get_attendee(p));
         icalparameter *cn =
             icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
 

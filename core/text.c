@@ -290,3 +290,24 @@ char *cst_strndup(const char *s, size_t n)
     p[n] = '\0';
     return p;
 }
+
+char *cst_addr_norm(const char *a)
+{
+    size_t len, i;
+    const char *s;
+    char *r;
+
+    if (a == NULL)
+        return NULL;
+    s = cst_trim(a, strlen(a), &len);
+    if (cst_prefix_ci(s, len, "mailto:") > 0) {
+        s += 7;
+        len -= 7;
+    }
+    r = cst_strndup(s, len);
+    for (i = 0; r != NULL && i < len; i++) {
+        if (r[i] >= 'A' && r[i] <= 'Z')
+            r[i] = (char)(r[i] + ('a' - 'A'));
+    }
+    return r;
+}

@@ -64,4 +64,9 @@ size_t cst_list_marker(const char *s, size_t len);
  * memory.  The caller frees it. */
 char *cst_strndup(const char *s, size_t n);
 
+/* A calendar address as calsteward compares it (spec section 1): a heap
+ * copy of a, trimmed, without a "mailto:" prefix (any case), ASCII lower
+ * case.  NULL for a NULL a or when out of memory. */
+char *cst_addr_norm(const char *a);
+
 #endif /* CST_TEXT_H */
